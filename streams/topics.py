@@ -1,0 +1,75 @@
+"""The contract topics and their idempotent creation (kafka-python admin client)."""
+from __future__ import annotations
+
+import sys
+import warnings
+
+from streams.settings import Settings
+
+#: Contract topics (EVENTS.md): name -> (partitions or None for the setting, configs).
+INPUT_TOPICS = ("signups", "activity", "labels")
+OUTPUT_TOPICS = ("actions", "waves", "dead-letter")
+CONTROL_TOPIC = "control"
+ALL_TOPICS = INPUT_TOPICS + OUTPUT_TOPICS + (CONTROL_TOPIC,)
+
+
+def topic_specs(s: Settings) -> dict[str, tuple[int, dict]]:
+    """Full topic name -> (partitions, configs) for every contract topic."""
+    specs = {}
+    for name in INPUT_TOPICS + OUTPUT_TOPICS:
+        specs[s.topic(name)] = (max(6, s.partitions) if name in INPUT_TOPICS else s.partitions, {})
+    specs[s.topic("waves")] = (s.partitions, {"cleanup.policy": "compact,delete"})
+    specs[s.topic(CONTROL_TOPIC)] = (1, {"cleanup.policy": "compact", "min.compaction.lag.ms": "0"})
+    return specs
+
+
+def create_topics(s: Settings, timeout: float = 30.0, log=print) -> dict[str, int]:
+    """Create any missing contract topic; return name -> partitions of all of them.
+
+    Idempotent: existing topics are left as they are (a partition count that differs
+    from the wanted one is reported, never changed silently).
+    """
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    from kafka import KafkaAdminClient
+    from kafka.admin import NewTopic
+    from kafka.errors import TopicAlreadyExistsError
+
+    admin = KafkaAdminClient(request_timeout_ms=int(timeout * 1000), client_id="breakwater-topics",
+                             **s.kafka_client_config())
+    try:
+        specs = topic_specs(s)
+        existing = set(admin.list_topics())
+        new = [NewTopic(n, p, 1, topic_configs=c) for n, (p, c) in specs.items() if n not in existing]
+        if new:
+            try:
+                admin.create_topics(new, timeout_ms=int(timeout * 1000))
+            except TopicAlreadyExistsError:
+                pass  # a concurrent creator won the race: fine
+            log(f"created topics: {', '.join(t.name for t in new)}")
+        got = {t["name"]: len(t["partitions"]) for t in admin.describe_topics(list(specs))}
+        for n, (p, _) in specs.items():
+            if got.get(n, p) != p:
+                log(f"warning: topic {n} has {got[n]} partitions, wanted {p}")
+        return got
+    finally:
+        admin.close()
+
+
+def register(sub) -> None:
+    p = sub.add_parser("topics", help="create the contract topics (idempotent)",
+                       description="Create signups, activity, labels (>= 6 partitions), actions, "
+                                   "waves, dead-letter and control (1 partition, compacted), each "
+                                   "with BREAKWATER_TOPIC_PREFIX. Existing topics are left as they are.")
+    p.add_argument("--prefix", help="topic-name prefix (overrides BREAKWATER_TOPIC_PREFIX)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    s = Settings.from_env(topic_prefix=args.prefix)
+    try:
+        for name, n in sorted(create_topics(s).items()):
+            print(f"{name:<40} {n} partition{'s' if n != 1 else ''}")
+    except Exception as exc:  # noqa: BLE001 - report any client error plainly
+        print(f"error: could not create topics on {s.kafka_bootstrap}: {exc}", file=sys.stderr)
+        return 1
+    return 0
