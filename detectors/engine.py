@@ -33,7 +33,7 @@ class Engine:
     []
     """
 
-    def __init__(self, config_version: int = 0):
+    def __init__(self, config: dict | None = None, config_version: int = 0, seed: int = 0):
         self.config_version = config_version
 
     def process(self, ev: Event) -> list[Decision]:

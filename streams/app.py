@@ -1,11 +1,15 @@
-"""The Faust application: topics, agents and web views.
+"""The Faust application: topics, agents, the detection loop and web views.
 
-Agents are thin: decode and validate (``streams.contract``) → the pure decision
-engine (``detectors.engine.Engine``) → encode to ``actions``. Anything invalid goes
-to ``dead-letter`` with its topic, partition, offset and reason, and the stream goes on.
+Two stages (see ``streams/detect.py`` for why):
 
-Build the app with :func:`create_app` (the worker command does); importing this
-module has no side effects.
+1. **ingest** — Faust agents on ``signups``, ``activity`` and ``labels``, spread over
+   the consumer group: decode and validate (``streams.contract``); anything invalid
+   goes to ``dead-letter`` with its topic, partition, offset and reason; valid events
+   go on, in a compact form, to the one-partition detect topic.
+2. **detect** — every worker runs the pure engine (``detectors.engine.Engine``) over
+   the detect topic; the leader publishes decisions to ``actions``.
+
+Build the app with :func:`create_app`; importing this module has no side effects.
 """
 from __future__ import annotations
 
@@ -15,9 +19,14 @@ from typing import Optional
 
 import faust
 import orjson
+from faust.types import TP
 
 from detectors.engine import Engine
-from streams.contract import TOPIC_TYPES, InvalidEvent, decision_to_dict, format_time, parse_message
+from streams.contract import (
+    TOPIC_TYPES, InvalidEvent, event_to_wire, format_time, parse_message,
+)
+from streams.detect import DetectLoop, detect_topic, snapshot_topic
+from streams.metrics import CONTENT_TYPE_LATEST, Metrics
 from streams.settings import Settings
 
 log = logging.getLogger("breakwater")
@@ -36,36 +45,38 @@ def dead_letter_record(raw: Optional[bytes], topic: str, partition: int, offset:
             "truncated": len(raw) > DEAD_LETTER_MAX, "received_at": format_time(now)}
 
 
-class Pipeline:
-    """What the agents call per message; holds the engine and the output topics.
+class Ingest:
+    """Stage 1 for one message: validate, then forward or dead-letter.
 
-    Kept apart from Faust's decorators so that tests and benchmarks can drive it
-    with plain arguments.
+    Kept apart from Faust's decorators so tests and benchmarks can drive it with
+    plain arguments.
     """
 
-    def __init__(self, settings: Settings, engine: Engine, actions, dead_letter):
-        self.settings = settings
-        self.engine = engine
-        self.actions = actions
+    def __init__(self, metrics: Metrics, detect, dead_letter):
+        self.m = metrics
+        self.detect = detect
         self.dead_letter = dead_letter
-        self.counts = {"valid": 0, "invalid": 0, "decisions": 0}
 
-    async def handle(self, raw: Optional[bytes], topic: str, partition: int, offset: int,
-                     expected_type: str) -> None:
+    async def handle(self, raw: Optional[bytes], topic: str, short: str, partition: int,
+                     offset: int, timestamp_ms: Optional[float], expected_type: str) -> None:
         try:
             ev = parse_message(raw, expected_type)
         except InvalidEvent as exc:
-            self.counts["invalid"] += 1
+            self.m.events.labels(short, "invalid").inc()
+            self.m.invalid.labels(short, exc.code).inc()
+            self.m.dead_letters.labels(short).inc()
             log.warning("dead-letter %s[%d]@%d: %s", topic, partition, offset, exc.reason)
             rec = dead_letter_record(raw, topic, partition, offset, exc, time.time())
             await self.dead_letter.send(key=f"{topic}:{partition}:{offset}".encode(),
                                         value=orjson.dumps(rec))
             return
-        self.counts["valid"] += 1
-        for d in self.engine.process(ev):
-            self.counts["decisions"] += 1
-            await self.actions.send(key=d.account_id.encode(),
-                                    value=orjson.dumps(decision_to_dict(d, time.time())))
+        self.m.events.labels(short, "valid").inc()
+        rec = {"e": event_to_wire(ev), "src": [short, partition, offset], "ingest": timestamp_ms}
+        await self.detect.send(value=orjson.dumps(rec), partition=0)
+
+
+def make_engine(settings: Settings) -> Engine:
+    return Engine(seed=settings.seed)
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -83,51 +94,98 @@ def create_app(settings: Settings) -> faust.App:
         web_port=settings.web_port,
         canonical_url=f"http://{settings.web_host}:{settings.web_port}",
         broker_session_timeout=settings.session_timeout,
-        broker_heartbeat_interval=2.0,
+        broker_heartbeat_interval=min(2.0, settings.session_timeout / 3),
         producer_linger_ms=1,
         consumer_auto_offset_reset="earliest",
         web_enabled=True,
     )
+    metrics = Metrics()
 
     def raw_topic(name: str, **kw):
-        return app.topic(settings.topic(name), key_type=bytes, value_type=bytes,
-                         key_serializer="raw", value_serializer="raw", **kw)
+        return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw",
+                         value_serializer="raw", **kw)
 
-    actions = raw_topic("actions")
-    dead_letter = raw_topic("dead-letter")
-    pipeline = Pipeline(settings, Engine(), actions, dead_letter)
-    app.breakwater_pipeline = pipeline  # for views and tests
+    dead_letter = raw_topic(settings.topic("dead-letter"))
+    detect = raw_topic(detect_topic(settings), partitions=1, retention=7 * 24 * 3600.0)
+    raw_topic(snapshot_topic(settings), partitions=1, compacting=True)  # declared at start
+    ingest = Ingest(metrics, detect, dead_letter)
+    leader_tp = TP(settings.topic("signups"), 0)
+    loop = DetectLoop(settings, metrics, lambda: make_engine(settings),
+                      is_leader=lambda: leader_tp in (app.consumer.assignment() if app.consumer else ()))
+    app.breakwater = {"metrics": metrics, "ingest": ingest, "detect": loop, "settings": settings}
 
-    def make_agent(name: str, expected_type: str):
-        source = raw_topic(name)
+    def make_agent(short: str, expected_type: str):
+        source = raw_topic(settings.topic(short))
 
         async def agent(stream):
             async for event in stream.events():
                 msg = event.message
-                await pipeline.handle(event.value, msg.topic, msg.partition, msg.offset, expected_type)
+                await ingest.handle(event.value, msg.topic, short, msg.partition, msg.offset,
+                                    msg.timestamp * 1000 if msg.timestamp else None, expected_type)
 
-        agent.__name__ = agent.__qualname__ = f"{name}_agent"
-        app.agent(source, name=f"breakwater.{name}")(agent)
+        agent.__name__ = agent.__qualname__ = f"{short}_agent"
+        app.agent(source, name=f"breakwater.ingest.{short}")(agent)
 
-    for name, expected in TOPIC_TYPES.items():
-        make_agent(name, expected)
+    for short, expected in TOPIC_TYPES.items():
+        make_agent(short, expected)
 
     @app.task
-    async def announce():
+    async def detect_loop():
         log.info(settings.describe())
+        await loop.run()
+
+    state = {"offsets": {}, "progress": time.monotonic()}
+
+    @app.timer(1.0)
+    async def refresh_gauges():
+        """Lag per partition, time since progress, state sizes."""
+        consumer = app.consumer
+        offsets = {}
+        lag_total = loop.lag
+        if consumer is not None:
+            for tp in consumer.assignment():
+                read = consumer._read_offset.get(tp)  # noqa: SLF001 - faust has no public getter
+                hw = consumer.highwater(tp)
+                offsets[tp] = read
+                if hw is not None:
+                    lag = max(0, hw - (read + 1 if read is not None else 0))
+                    lag_total += lag
+                    short = tp.topic[len(settings.topic_prefix):]
+                    metrics.lag.labels(short, str(tp.partition)).set(lag)
+        metrics.lag.labels("detect", "0").set(loop.lag)
+        if offsets != state["offsets"] or loop.last_progress > state["progress"]:
+            state["progress"] = time.monotonic()
+        state["offsets"] = offsets
+        since = time.monotonic() - state["progress"]
+        metrics.since_progress.set(since)
+        state["stalled"] = lag_total > 0 and since > settings.stall_seconds
+        stats = loop.engine.stats() if hasattr(loop.engine, "stats") else {}
+        for k, v in stats.items():
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                metrics.state_entries.labels(k).set(v)
 
     @app.page("/healthz")
     class Health(faust.web.View):
         async def get(self, request):
-            return self.json({"status": "ok", **pipeline.counts})
+            ok = not state.get("stalled", False)
+            return self.json({"status": "ok" if ok else "stalled",
+                              "seconds_since_progress": round(time.monotonic() - state["progress"], 1),
+                              "detect_lag": loop.lag, "leader": loop.leader},
+                             status=200 if ok else 503)
 
     @app.page("/readyz")
     class Ready(faust.web.View):
         async def get(self, request):
             assigned = len(app.consumer.assignment()) if app.consumer else 0
-            ready = assigned > 0 and not app.rebalancing
-            return self.json({"ready": ready, "assigned_partitions": assigned},
-                             status=200 if ready else 503)
+            ready = loop.ready and not app.rebalancing
+            return self.json({"ready": ready, "recovering": not loop.ready,
+                              "assigned_partitions": assigned, "detect_offset": loop.position,
+                              "leader": loop.leader}, status=200 if ready else 503)
+
+    @app.page("/metrics")
+    class MetricsView(faust.web.View):
+        async def get(self, request):
+            return self.bytes(metrics.render(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
 
     return app
 

@@ -367,6 +367,25 @@ def iter_jsonl(path: str) -> Iterator[tuple[int, Optional[dict], Optional[Event]
                 yield n, obj if isinstance(obj, dict) else None, None, exc
 
 
+_BY_TYPE = {"signup": Signup, "activity": Activity, "label": Label}
+
+
+def event_to_wire(ev: Event) -> dict:
+    """A validated event as a plain dict (all fields, ``type`` included)."""
+    return {f: getattr(ev, f) for f in ev.__slots__}
+
+
+def event_from_wire(d: dict) -> Event:
+    """Inverse of :func:`event_to_wire` for trusted, already validated data.
+
+    >>> ev = Signup("a1", 5.0, "alice", bio="hi")
+    >>> event_from_wire(event_to_wire(ev)) == ev
+    True
+    """
+    cls = _BY_TYPE[d["type"]]
+    return cls(**{k: v for k, v in d.items() if k != "type"})
+
+
 def decision_to_dict(d: Decision, decided_at: float) -> dict:
     """A decision as the ``actions`` contract object."""
     return {

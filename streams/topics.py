@@ -1,4 +1,5 @@
-"""The contract topics and their idempotent creation (kafka-python admin client)."""
+"""The contract topics (and the worker's two internal ones) and their idempotent
+creation (kafka-python admin client)."""
 from __future__ import annotations
 
 import sys
@@ -20,6 +21,11 @@ def topic_specs(s: Settings) -> dict[str, tuple[int, dict]]:
         specs[s.topic(name)] = (max(6, s.partitions) if name in INPUT_TOPICS else s.partitions, {})
     specs[s.topic("waves")] = (s.partitions, {"cleanup.policy": "compact,delete"})
     specs[s.topic(CONTROL_TOPIC)] = (1, {"cleanup.policy": "compact", "min.compaction.lag.ms": "0"})
+    # internal topics of the worker (streams/detect.py): the totally ordered detect log
+    # and the compacted engine snapshots
+    from streams.detect import detect_topic, snapshot_topic
+    specs[detect_topic(s)] = (1, {"retention.ms": str(7 * 24 * 3600 * 1000)})
+    specs[snapshot_topic(s)] = (1, {"cleanup.policy": "compact", "max.message.bytes": "2097152"})
     return specs
 
 
