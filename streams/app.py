@@ -13,6 +13,7 @@ Build the app with :func:`create_app`; importing this module has no side effects
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Optional
@@ -77,6 +78,19 @@ class Ingest:
 
 def make_engine(settings: Settings) -> Engine:
     return Engine(seed=settings.seed)
+
+
+def export_stats(metrics: Metrics, stats: dict) -> None:
+    """Engine gauges (``Engine.stats()``) into the worker's metrics."""
+    metrics.waves.labels("forming").set(stats.get("forming_waves", 0))
+    metrics.waves.labels("active").set(stats.get("active_waves", 0))
+    for name in ("tracked_accounts", "recent_signups", "lockstep_entries", "closed_waves"):
+        if name in stats:
+            metrics.state_entries.labels(name).set(stats[name])
+    for name, gauge in (("label_precision_estimate", metrics.label_precision),
+                        ("label_recall_estimate", metrics.label_recall)):
+        if stats.get(name) is not None:
+            gauge.set(stats[name])
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -159,10 +173,8 @@ def create_app(settings: Settings) -> faust.App:
         since = time.monotonic() - state["progress"]
         metrics.since_progress.set(since)
         state["stalled"] = lag_total > 0 and since > settings.stall_seconds
-        stats = loop.engine.stats() if hasattr(loop.engine, "stats") else {}
-        for k, v in stats.items():
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                metrics.state_entries.labels(k).set(v)
+        export_stats(metrics, loop.engine.stats())
+        metrics.config_version.labels("live").set(loop.engine.config_version)
 
     @app.page("/healthz")
     class Health(faust.web.View):
@@ -181,6 +193,47 @@ def create_app(settings: Settings) -> faust.App:
             return self.json({"ready": ready, "recovering": not loop.ready,
                               "assigned_partitions": assigned, "detect_offset": loop.position,
                               "leader": loop.leader}, status=200 if ready else 503)
+
+    signups_topic = raw_topic(settings.topic("signups"))
+    pending: set = set()
+
+    @app.page("/v1/signup-check")
+    class SignupCheck(faust.web.View):
+        """Synchronous check for the signup service: answers from the current wave
+        state and enqueues the signup to ``signups`` without waiting for Kafka."""
+
+        async def post(self, request):
+            t0 = time.perf_counter()
+            try:
+                raw = await request.read()
+                ev = parse_message(raw, "signup")
+            except InvalidEvent as exc:
+                metrics.checks.labels("error").inc()
+                return self.json({"error": exc.reason, "code": exc.code}, status=400)
+            a = loop.engine.assess(ev)
+            enqueued = enqueue(ev.account_id.encode(), raw)
+            metrics.checks.labels(a.decision).inc()
+            metrics.check_latency.observe(time.perf_counter() - t0)
+            return self.json({"decision": a.decision, "score": round(float(a.score), 4),
+                              "wave_id": a.wave_id, "reasons": a.reasons,
+                              "config_version": a.config_version, "enqueued": enqueued,
+                              "state_ready": loop.ready})
+
+    def enqueue(key: bytes, raw: bytes) -> bool:
+        """Hand the signup to the producer without awaiting it; failures are counted."""
+        if len(pending) >= 10_000:  # producer stuck (broker away): do not pile up memory
+            metrics.check_enqueue_failures.inc()
+            return False
+        fut = asyncio.ensure_future(signups_topic.send(key=key, value=raw))
+        pending.add(fut)
+
+        def done(f):
+            pending.discard(f)
+            if f.cancelled() or f.exception() is not None:
+                metrics.check_enqueue_failures.inc()
+
+        fut.add_done_callback(done)
+        return True
 
     @app.page("/metrics")
     class MetricsView(faust.web.View):

@@ -133,6 +133,7 @@ class DetectLoop:
         self.producer: Optional[AIOKafkaProducer] = None
         self.last_snapshot = time.monotonic()
         self.snapshot_position = -1
+        self.wave_updates: list[dict] = []
 
     # ------------------------------------------------------------------ life
     async def run(self) -> None:
@@ -185,11 +186,16 @@ class DetectLoop:
         engine = self.engine
         for msg in msgs:
             rec = orjson.loads(msg.value)
-            decisions = engine.process(event_from_wire(rec["e"]))
+            ev = event_from_wire(rec["e"])
+            if ev.type == "label":
+                self.m.labels_seen.labels(ev.label).inc()
+            decisions = engine.process(ev)
             if decisions:
                 self.buffer.append((msg.offset, decisions, rec.get("ingest")))
             self.position = msg.offset
         self.processed += len(msgs)
+        self.wave_updates.extend(engine.drain_wave_updates())
+        del self.wave_updates[:-10_000]  # followers never publish: keep only the newest
 
     # ------------------------------------------------------------------ output
     async def publish(self) -> None:
@@ -200,6 +206,7 @@ class DetectLoop:
         self.leader = leader
         self.m.leader.set(1 if leader else 0)
         if not leader:
+            self.wave_updates.clear()
             return
         now = time.time()
         sent = False
@@ -219,6 +226,12 @@ class DetectLoop:
             sent = True
         if sent:
             self.buffer.clear()
+        for rec in self.wave_updates:
+            await self.producer.send(self.s.topic("waves"), key=str(rec["wave_id"]).encode(),
+                                     value=orjson.dumps(rec))
+            if rec.get("status") == "closed":
+                self.m.wave_size.observe(rec.get("size", 0))
+        self.wave_updates.clear()
 
     async def last_published_seq(self) -> int:
         """The highest ``seq`` on the actions topic (the last message of each partition)."""

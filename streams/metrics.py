@@ -22,7 +22,7 @@ disable_created_metrics()  # no *_created series: they double the scrape for not
 # Closed label sets -------------------------------------------------------------
 INPUT_TOPICS = ("signups", "activity", "labels")
 CONSUMED_TOPICS = INPUT_TOPICS + ("control",)
-OUTCOMES = ("valid", "invalid", "duplicate")
+OUTCOMES = ("valid", "invalid")
 ACTIONS = ("suspend", "challenge", "release")
 MODES = ("live", "shadow")
 LATENCY_SOURCES = ("event_time", "ingest")

@@ -31,7 +31,7 @@ def strip_truth(obj: dict) -> bytes:
 def make_producer(s: Settings, **kw):
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     from kafka import KafkaProducer
-    cfg = dict(linger_ms=5, batch_size=256 * 1024, acks=1, client_id="breakwater-replay",
+    cfg = dict(linger_ms=5, batch_size=256 * 1024, acks="all", client_id="breakwater-replay",
                max_request_size=2 * 1024 * 1024)
     cfg.update(kw)
     return KafkaProducer(**s.kafka_client_config(), **cfg)
