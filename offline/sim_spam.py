@@ -87,6 +87,26 @@ MESSAGES = {
     ),
 }
 
+#: Families only the held-out ``mix-unseen`` scenario draws from.
+UNSEEN_FAMILIES = ("jobs", "giftcard", "vpn", "charity")
+
+MESSAGES.update({
+    "jobs": (
+        "{Hiring|We're hiring|Now hiring}! {Work from home|Remote work|Part-time online job} {$300|$500|$800}/{day|week} {no experience needed|flexible hours|students welcome} {apply|DM|WhatsApp} {link}",
+        "{Looking for|Need} {5|10|20} {people|assistants|partners} {for|to do} {simple tasks|data entry|online surveys} {💼|💻|✅} {link}",
+    ),
+    "giftcard": (
+        "{Free|Claim a} {$100|$50|$500} {Amazon|Steam|iTunes|Google Play} {gift card|voucher} {🎁|🎉} {first 100 people|today only|limited} {link}",
+        "{I just got|Got my} {Amazon|Steam|Sephora} {card|code} {lol|😱|omg} {try it|it works|go go} {link}",
+    ),
+    "vpn": (
+        "{Stop|Don't let} {your ISP|hackers|them} {track|spy on} you{!|.} {Fast|Secure|Unlimited} VPN {free trial|70% off|for $1} {🔒|🛡️} {link}",
+    ),
+    "charity": (
+        "{Please|Pls} {help|support} {Maria|Ahmed|Lena|little Sam} {with|for} {surgery|cancer treatment|the flood} {🙏|💔|😢} {every $ counts|any amount helps} {link}",
+    ),
+})
+
 #: Bio families for campaigns (profile descriptions).
 BIOS = {
     "crypto": ("{Crypto|Bitcoin|Blockchain} {enthusiast|investor|trader} {🚀|💎|📈} {Not financial advice|NFA|DYOR} | {link}",
@@ -103,6 +123,13 @@ BIOS = {
     "followback": ("{I follow back|Follow back 100%|F4F} {🔄|💯|✅} {#followback|#teamfollowback}",),
 }
 
+BIOS.update({
+    "jobs": ("{Recruiter|HR|Hiring manager} {@|at} {brand} {Careers|Jobs|Group} {💼|📩} {DM for jobs|Apply below} {link}",),
+    "giftcard": ("{Daily|Free} {giveaways|gift cards|rewards} {🎁|🎉} {link}",),
+    "vpn": ("{Privacy|Security} {first|matters} {🔒|🛡️} {Fast VPN|No logs|Get protected} {link}",),
+    "charity": ("{Helping|Raising funds for} {families|children|victims} {in need|of the flood} {🙏|💙} {Donate|Help} {link}",),
+})
+
 #: Display-name families.
 DISPLAY = {
     "adult": "{💋|😘|🔥|💕|} {first} {💋|😈|✨|🌸|}",
@@ -111,6 +138,15 @@ DISPLAY = {
     "politics": "{first} {🇺🇸|🦅|✝️||}{| Patriot|}",
     "invest": "{first} {last}{ | 📈| 💸|}",
 }
+
+#: Borrowed quotes some campaigns use as bios (copied or lightly edited).
+QUOTES = (
+    "Be the change you wish to see in the world", "Live, laugh, love", "Stay hungry, stay foolish",
+    "Dream big, work hard", "Everything happens for a reason", "Good vibes only",
+    "Life is short, smile while you still have teeth", "Do what you love", "Never give up",
+    "Be yourself; everyone else is already taken", "Collect moments, not things",
+    "Not all who wander are lost", "Less is more", "Keep calm and carry on",
+)
 
 SHORTENERS = ("bit.ly", "tinyurl.com", "goo.gl", "ow.ly", "cutt.ly", "rb.gy", "is.gd", "t.ly", "shorturl.at")
 TLDS_SPAM = ("club", "xyz", "online", "top", "site", "live", "info", "icu", "buzz", "fun", "store", "life")

@@ -32,6 +32,7 @@ import random
 import sys
 import time as _time
 from bisect import bisect
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from itertools import accumulate
@@ -84,6 +85,16 @@ def _uuid(r: random.Random, upper: bool = False) -> str:
 
 def _lognormal_s(r: random.Random, median_s: float, sigma: float) -> float:
     return median_s * math.exp(r.gauss(0.0, sigma))
+
+
+@contextmanager
+def drawing_from(obj, r: random.Random):
+    """Let ``obj`` (World, People) draw from stream ``r`` for a while (campaign-owned draws)."""
+    saved, obj.r = obj.r, r
+    try:
+        yield obj
+    finally:
+        obj.r = saved
 
 
 _LEET = str.maketrans({"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"})
@@ -459,28 +470,32 @@ class People:
 
 @dataclass
 class WaveSpec:
-    """One spam campaign: what it shares and what it rotates, when and how it acts."""
+    """One spam campaign: what it shares and what it rotates, when and how it acts.
+
+    Every trait is a style name; :data:`_TRAIT_CHOICES` lists the styles of the tuned
+    scenarios and :data:`_UNSEEN_CHOICES` those only ``mix-unseen`` uses.
+    """
 
     wave: str                       # truth wave id (never appears outside `truth`)
     at: float                       # start, as a fraction of the run
     size: int
-    arrival: str = "burst"          # burst | trickle | pulses | diurnal
+    arrival: str = "burst"          # how sign-ups arrive
     rate: float = 60.0              # accounts per minute while arriving
-    handle: str = "word_digits"     # word_digits | first_last_digits | shape | leet | name_letters | organic | syllables | noun_noun | initials_year
-    display: str = "from_handle"    # from_handle | organic | family | same | none | foreign
-    bio: str = "family"             # family | near_dup | none | organic | pool | organic_link
+    handle: str = "word_digits"     # handle template
+    display: str = "from_handle"    # display-name template
+    bio: str = "family"             # bio template
     family: str = "crypto"          # key of sim_spam.MESSAGES / BIOS
-    mail: str = "disposable"        # disposable | gmail_template | organic | catchall | none | mixed_free
-    ip: str = "dc24"                # dc24 | dc16 | residential | mobile | v6_64 | organic
-    ua: str = "fixed"               # fixed | pool | organic | app_fixed
-    device: str = "pool"            # pool | fresh | absent | one
-    flow: str = "api"               # api | web | ios | android | mix
-    avatar: str = "default"         # default | same | pool | unique | organic
-    country: str = "single"         # single | organic | mismatch
-    referrer: str = "none"          # none | fixed | organic
-    act: str = "follow_train"       # follow_train | repost | promo_posts | reply_spam | dm_spam | mimic | none
-    timing: str = "fast"            # fast | dormant | slow
-    active_share: float = 0.85
+    mail: str = "disposable"        # mail addresses
+    ip: str = "dc24"                # network: shared, rotating within a block, or proxies
+    ua: str = "fixed"               # user agents
+    device: str = "pool"            # device ids
+    flow: str = "api"               # signup_flow ("mix": web and apps)
+    avatar: str = "default"
+    country: str = "single"         # single | organic | mismatch (claimed country is not where it runs)
+    referrer: str = "none"
+    act: str = "follow_train"       # what accounts do after sign-up
+    timing: str = "fast"            # fast | dormant (wake up together later) | slow
+    active_share: float = 0.85      # share of accounts that act at all
 
 
 @dataclass
@@ -587,7 +602,7 @@ _TRAIT_CHOICES = {
                "syllables", "noun_noun", "initials_year"),
     "display": ("from_handle", "organic", "family", "same", "none", "foreign"),
     "bio": ("family", "near_dup", "none", "organic", "pool", "organic_link"),
-    "family": tuple(S.MESSAGES),
+    "family": tuple(f for f in S.MESSAGES if f not in S.UNSEEN_FAMILIES),
     "mail": ("disposable", "gmail_template", "organic", "catchall", "none", "mixed_free"),
     "ip": ("dc24", "dc16", "residential", "mobile", "v6_64", "organic"),
     "ua": ("fixed", "pool", "organic", "app_fixed"),
@@ -600,27 +615,48 @@ _TRAIT_CHOICES = {
     "timing": ("fast", "dormant", "slow"),
 }
 
+#: Styles that no tuned scenario uses: only ``mix-unseen`` draws them.
+_UNSEEN_CHOICES = {
+    "arrival": ("ramp",),
+    "handle": ("seeded_shape", "reversed_year", "word_word_caps"),
+    "display": ("initials", "words"),
+    "bio": ("quote",),
+    "family": S.UNSEEN_FAMILIES,
+    "mail": ("outlook_random", "isp_template"),
+    "ip": ("isp24", "multi_carrier"),
+    "ua": ("rare_app",),
+    "act": ("like_farm", "slow_follow"),
+}
+
 
 def _scenario_mix_unseen(r, hours):
-    """Random trait combinations drawn from the seed: meant to be held out from tuning."""
+    """Random trait combinations drawn from the seed, with styles no other scenario has.
+
+    Meant to be held out from tuning: a detector tuned on the other scenarios meets
+    handle shapes, message families, network and activity styles it has not seen.
+    """
     waves = []
     for i in range(r.randint(5, 8)):
-        t = {k: r.choice(v) for k, v in _TRAIT_CHOICES.items()}
-        # a wave shares at least two strong traits, as real campaigns do (tooling, budget)
+        t = {}
+        for k, options in _TRAIT_CHOICES.items():
+            unseen = _UNSEEN_CHOICES.get(k)
+            t[k] = r.choice(unseen) if unseen and r.random() < 0.5 else r.choice(options)
         arrival = t["arrival"]
         rate = {"burst": r.choice((10, 30, 80, 250)), "trickle": r.choice((0.5, 1, 2, 4)),
-                "pulses": r.choice((20, 60, 150)), "diurnal": r.choice((0.3, 0.8, 1.5))}[arrival]
+                "pulses": r.choice((20, 60, 150)), "diurnal": r.choice((0.3, 0.8, 1.5)),
+                "ramp": r.choice((2, 8, 40))}[arrival]
         size = int(r.choice((30, 60, 120, 250, 500, 900, 1500)) * (1 if arrival in ("burst", "pulses") else 0.5)) + 30
         waves.append(WaveSpec(f"u{i + 1}", r.uniform(0.02, 0.8), size, arrival, float(rate),
                               t["handle"], t["display"], t["bio"], t["family"], t["mail"], t["ip"],
                               t["ua"], t["device"], t["flow"], t["avatar"], t["country"], t["referrer"],
                               t["act"], t["timing"], r.uniform(0.5, 1.0)))
+    kinds = r.sample(("flash_crowd", "campus", "corporate", "appstore"), r.randint(2, 4))
     cohorts = [CohortSpec(k, f"{k.replace('_', '-')}-{i + 1}", r.uniform(0.05, 0.8),
                           {"flash_crowd": r.randint(200, 900), "campus": r.randint(100, 400),
                            "corporate": r.randint(40, 180), "appstore": r.randint(200, 700)}[k],
                           {"flash_crowd": r.uniform(4, 20), "campus": r.uniform(40, 180),
                            "corporate": r.uniform(15, 60), "appstore": r.uniform(30, 90)}[k])
-               for i, k in enumerate(r.sample(("flash_crowd", "campus", "corporate", "appstore"), r.randint(2, 4)))]
+               for i, k in enumerate(kinds)]
     return waves, cohorts
 
 
@@ -638,7 +674,8 @@ SCENARIOS: dict[str, tuple[Callable, str]] = {
     "hard-negatives": (_fixed("hard-negatives"), "1 small wave, 2 flash crowds, campus, corporate "
                        "onboarding, app-store spike: measures false positives"),
     "mix-unseen": (_scenario_mix_unseen, "5-8 waves with random trait combinations and parameters "
-                   "drawn from the seed (hold out from tuning)"),
+                   "drawn from the seed, half of the traits in styles no other scenario uses "
+                   "(hold out from tuning)"),
 }
 
 
@@ -740,6 +777,11 @@ class Simulator:
                     out.append(tt)
                 left -= k
                 t = tt + int(r.uniform(8, 40) * 60_000)
+        elif arrival == "ramp":  # starts slow, speeds up as the operator scales out
+            t = t0
+            for i in range(n):
+                t += int(r.expovariate(rate * (0.15 + 1.7 * i / max(1, n)) / 60_000))
+                out.append(t)
         elif arrival == "diurnal":  # spread over the rest of the run, following local daytime
             span = max(1, self.end_ms - t0)
             while len(out) < n:
@@ -875,6 +917,38 @@ class Simulator:
             del self.recent[:1500]
         self.organic_activity(a, aid, ip, ev["signup_flow"])
         self.maybe_label(a, aid)
+        if self.r.random() < 0.012:
+            self.alt_account(a, ev, ip, ua, dev)
+
+    def alt_account(self, a: Account, main: dict, ip, ua, dev):
+        """A second account of the same person, minutes later, same device and network."""
+        r, p = self.r, self.people
+        b = Account(a.t_ms + int(_lognormal_s(r, 600, 1.2) * 1000), a.code, "benign")
+        if b.t_ms >= self.end_ms:
+            return
+        self.stats["accounts"] += 1
+        self.stats["benign"] += 1
+        base = main["username"]
+        handle = p.claim(base[:16] + r.choice(("_", "2", "_alt", "x", "__", "_priv", "bkp", "_2", "3", "_")))
+        ev = {"type": "signup", "username": handle}
+        if main.get("display_name") and r.random() < 0.7:
+            ev["display_name"] = main["display_name"]
+        if r.random() < 0.3 and "bio" in main:
+            ev["bio"] = main["bio"]
+        mail = main.get("email")
+        if mail and r.random() < 0.4 and mail.endswith("@gmail.com"):
+            local, dom = mail.split("@")
+            ev["email"] = f"{local}+{r.choice(('2', 'alt', 'x', 'priv', 'a'))}@{dom}"
+        else:
+            m = p.email(a.code, r.choice(N.FIRST["en"])[0], r.choice(N.LAST["en"])[0], 1995, handle)
+            if m:
+                ev["email"] = m
+        ev["signup_flow"] = main["signup_flow"]
+        ev["lang"] = main["lang"]
+        ev["avatar"] = main["avatar"] if r.random() < 0.4 else "default"
+        aid = self.finish_signup(b, ev, ip, ua, dev, main.get("country"))
+        self.organic_activity(b, aid, ip, ev["signup_flow"], onboarding=0.1)
+        self.maybe_label(b, aid)
 
     def act(self, a: Account, aid: str, t_ms: int, action: str, target=None, text=None, ip=None):
         ev = {"type": "activity", "account_id": aid, "action": action}
@@ -1000,11 +1074,13 @@ class WaveState:
         self.flow = spec.flow if spec.flow != "mix" else None
         self.fixed_flow = self.flow or r.choice(flows)
         old_chrome = f"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{r.choice((71, 72, 73, 74))}.0.{r.randint(3500, 3700)}.{r.randint(50, 150)} Safari/537.36"
-        sim_r, w.r = w.r, r  # draw the campaign's UA pool from its own stream
-        try:
+        with drawing_from(w, r):  # the campaign's UA and device pools come from its own stream
             if self.fixed_flow == "api" or spec.flow == "api":
                 self.ua_pool = [r.choice(("python-requests/2.22.0", "okhttp/3.12.1", old_chrome,
                                           "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/76.0.3809.100 Safari/537.36"))]
+            elif spec.ua == "rare_app":
+                flow_ = self.fixed_flow if self.fixed_flow in ("ios", "android") else "android"
+                self.ua_pool = [w.ua(flow_, app_version=v) for v in ("8.5.0-beta.2", "7.6.1", "8.0.3")]
             elif spec.ua == "app_fixed":
                 self.ua_pool = [w.ua(self.fixed_flow, app_version=r.choice(("7.9.3", "8.1.0", "8.2.5", "8.4.1")))]
             else:
@@ -1012,8 +1088,6 @@ class WaveState:
                 if spec.ua == "fixed":
                     self.ua_pool = [old_chrome if self.fixed_flow == "web" and r.random() < 0.5 else self.ua_pool[0]]
             self.dev_pool = [w.device(self.fixed_flow) for _ in range(r.randint(4, 15))]
-        finally:
-            w.r = sim_r
         self.avatar_pool = [_hex(r, 32) for _ in range(r.randint(2, 5))]
         self.catchall = [f"{''.join(r.choice(W.SYLLABLES) for _ in range(3))}.{r.choice(('com', 'net', 'xyz', 'info', 'site'))}"
                          for _ in range(r.randint(1, 3))]
@@ -1026,6 +1100,13 @@ class WaveState:
         self.mimic_pop = [w.popular[i] for i in r.sample(range(200), 8)]
         self.posts = [w.snowflake(sim.start_ms + r.randrange(int(sim.hours * 3600_000))) for _ in range(r.randint(1, 3))]
         self.activate = sim.start_ms + int(min(0.97, spec.at + r.uniform(0.1, 0.35)) * sim.hours * 3600_000)
+        # styles only the held-out scenario uses
+        self.seeded_shape = "".join(r.choice("llCvcd") for _ in range(r.randint(6, 11)))
+        bb = w.nets[self.home].broadband
+        self.isp24 = (*bb[r.randrange(len(bb))], r.randrange(256))
+        self.carrier_countries = r.sample([c.code for c in W.COUNTRIES], r.randint(2, 5))
+        self.quotes = r.sample(S.QUOTES, r.randint(2, 5))
+        self.like_posts = [w.posts[i] for i in r.sample(range(300), r.randint(6, 25))]
 
     def code(self) -> str:
         s = self.s
@@ -1064,15 +1145,18 @@ class WaveState:
             h = "".join(r.choice(W.SYLLABLES) for _ in range(r.randint(3, 4))).capitalize() + str(r.randint(10, 99))
         elif k == "noun_noun":
             h = f"{r.choice(N.NOUNS)}_{r.choice(N.NOUNS)}{r.randint(100, 999)}"
+        elif k == "seeded_shape":
+            h = "".join(_shape_char(r, ch) for ch in self.seeded_shape)
+        elif k == "reversed_year":
+            h = f"{ll.lower()}{fl[0].lower()}{r.randint(70, 99) if r.random() < 0.6 else r.randint(0, 9):02d}"
+        elif k == "word_word_caps":
+            h = f"{r.choice(self.word_pool).capitalize()}{r.choice(self.word_pool).capitalize()}{r.choice(('_', ''))}{r.randint(1, 99)}"
         elif k == "initials_year":
             h = f"{fl[0]}{ll}{r.choice(('', '_'))}{r.randint(1975, 2003)}x".lower()
         else:  # organic
             year = int(min(2006, max(1950, r.gauss(1993, 9))))
-            sim_r, self.sim.people.r = self.sim.people.r, r
-            try:
-                h = self.sim.people.handle(fl, ll, year)
-            finally:
-                self.sim.people.r = sim_r
+            with drawing_from(self.sim.people, r) as people:
+                h = people.handle(fl, ll, year)
         return h, first, last
 
     def account(self, a: Account):
@@ -1093,6 +1177,10 @@ class WaveState:
         elif s.display == "foreign":
             f2 = r.choice(N.FIRST[r.choice(list(N.FIRST))])
             dn = f"{f2[1]} {r.choice(N.LAST[self.culture])[1]}"
+        elif s.display == "initials":
+            dn = f"{first[0][0]}. {last[0]}" if r.random() < 0.7 else f"{first[0]} {last[0][0]}."
+        elif s.display == "words":
+            dn = f"{r.choice(self.word_pool).capitalize()} {r.choice(self.word_pool).capitalize()}"
         else:
             dn = p.display(first, last, a.code)
         if dn:
@@ -1107,6 +1195,8 @@ class WaveState:
             bio = r.choice(self.bio_pool)
         elif s.bio == "organic":
             bio = p.bio(a.code, first[0])
+        elif s.bio == "quote":
+            bio = _mutate(r, r.choice(self.quotes)) if r.random() < 0.5 else r.choice(self.quotes)
         elif s.bio == "organic_link":
             bio = (p.bio(a.code, first[0]) or r.choice(W.BIO_COMMON)) + " " + r.choice(("👉 ", "| ", "→ ", "")) + self.link()
         if bio is not None:
@@ -1126,6 +1216,11 @@ class WaveState:
             e = p.email(a.code, first[0], last[0], 1990, handle)
             if e:
                 ev["email"] = e
+        elif m == "outlook_random":
+            ev["email"] = f"{''.join(r.choice('abcdefghijklmnopqrstuvwxyz') for _ in range(self.digits + 7))}@{r.choice(('outlook.com', 'hotmail.com'))}"
+        elif m == "isp_template":
+            isp = w.by_code[self.home].isp_mail or ("gmail.com",)
+            ev["email"] = f"{last[0].lower()}{first[0][0].lower()}{r.randint(10, 99)}@{r.choice(isp)}"
         # flow, ua, device
         flow = self.flow or r.choice(("web", "web", "ios", "android", "android"))
         ev["signup_flow"] = flow
@@ -1147,14 +1242,11 @@ class WaveState:
             if ref:
                 ev["referrer"] = ref
         ip = self.ip(a, flow)
-        if s.ua in ("fixed", "app_fixed") or (s.ua == "pool" and flow == self.fixed_flow):
-            ua = self.ua_pool[0] if s.ua != "pool" else r.choice(self.ua_pool)
+        if s.ua in ("fixed", "app_fixed") or (s.ua in ("pool", "rare_app") and flow == self.fixed_flow):
+            ua = self.ua_pool[0] if s.ua not in ("pool", "rare_app") else r.choice(self.ua_pool)
         else:
-            sim_r, w.r = w.r, r
-            try:
+            with drawing_from(w, r):
                 ua = w.ua(flow)
-            finally:
-                w.r = sim_r
         if s.device == "pool":
             dev = r.choice(self.dev_pool)
         elif s.device == "one":
@@ -1162,11 +1254,8 @@ class WaveState:
         elif s.device == "absent":
             dev = None
         else:
-            sim_r, w.r = w.r, r
-            try:
+            with drawing_from(w, r):
                 dev = w.device(flow)
-            finally:
-                w.r = sim_r
         aid = sim.finish_signup(a, ev, ip, ua, dev, self.claimed if s.country != "organic" else a.code)
         self.activity(a, aid, ip, flow)
         sim.maybe_label(a, aid)
@@ -1181,15 +1270,17 @@ class WaveState:
         if k == "v6_64":
             g = r.getrandbits
             return f"{self.v6}:{g(16):x}:{g(16):x}:{g(16):x}:{g(16):x}"
-        sim_r, w.r = w.r, r
-        try:
+        with drawing_from(w, r):
             if k == "residential":  # a fresh home IP per account, anywhere in the world
                 return w.home_ip(w.country_w.pick(r).code)
             if k == "mobile":       # mobile proxies inside the home country's carrier NAT
                 return w.carrier_ip(self.home)
+            if k == "isp24":        # a residential proxy farm: one home /24 (unseen style)
+                a_, b, c = self.isp24
+                return f"{a_}.{b}.{c}.{r.randint(2, 254)}"
+            if k == "multi_carrier":  # mobile proxies in several countries' carrier NAT (unseen style)
+                return w.carrier_ip(r.choice(self.carrier_countries))
             return w.carrier_ip(a.code) if flow in ("ios", "android") and r.random() < 0.6 else w.home_ip(a.code)
-        finally:
-            w.r = sim_r
 
     # activity -----------------------------------------------------------
     def activity(self, a: Account, aid: str, ip: str, flow: str):
@@ -1245,6 +1336,16 @@ class WaveState:
             for _ in range(r.randint(2, 6)):
                 tg = r.choice(sim.recent) if sim.recent else w.popular_w.pick(r)
                 go("dm", tg, r.choice(self.msgs).expand(r, link=self.link(), **self.slots))
+        elif plan == "like_farm":  # many likes on the campaign's posts, in shuffled order
+            posts = self.like_posts[:]
+            r.shuffle(posts)
+            for pid in posts[:r.randint(len(posts) // 2, len(posts))]:
+                go("like", pid)
+        elif plan == "slow_follow":  # one shared target each, spread over hours
+            t = a.t_ms + int(r.uniform(0.2, 3.0) * 3600_000)
+            go("follow", self.customers[0])
+            if r.random() < 0.5:
+                go("like", w.posts_w.pick(r))
         elif plan == "mimic":
             # organic-looking: popular follows and likes, then the shared targets
             for _ in range(r.randint(1, 3)):

@@ -149,3 +149,19 @@ def test_cli_writes_file(tmp_path, capsys):
     lines = out.read_bytes().splitlines()
     assert lines and all(parse_event(decode(line)) for line in lines)
     assert "events" in capsys.readouterr().err
+
+
+def test_mix_unseen_uses_styles_no_tuned_scenario_has():
+    fixed = set()
+    for name in simulate.scenario_names():
+        if name == "mix-unseen":
+            continue
+        waves, _ = simulate.SCENARIOS[name][0](None, 6.0)
+        for w in waves:
+            fixed.update((k, getattr(w, k)) for k in simulate._TRAIT_CHOICES)
+    unseen = {(k, v) for k, vs in simulate._UNSEEN_CHOICES.items() for v in vs}
+    assert not unseen & fixed
+    for seed in range(3):
+        waves, cohorts = simulate._scenario_mix_unseen(__import__("random").Random(seed), 6.0)
+        used = {(k, getattr(w, k)) for w in waves for k in simulate._TRAIT_CHOICES}
+        assert used & unseen and 5 <= len(waves) <= 8 and cohorts
