@@ -1,55 +1,629 @@
-"""The decision engine: the one pure function every adapter calls.
+"""The decision engine: the one pure object every adapter calls.
 
 ``Engine.process(event) -> list[Decision]`` is what the Faust worker, the offline
 ``breakwater evaluate`` and the signup-check endpoint share, so that the same input
-gives the same decisions everywhere.
+gives the same decisions everywhere. Event time only, no I/O, no wall clock, never
+``truth``; every piece of state has a hard cap.
+
+Per signup:
+
+1. :class:`~detectors.signatures.SignatureExtractor` turns it into lookalike keys.
+2. :class:`~detectors.burst.BurstDetector` counts them now and compares with the
+   protected baseline (burst z-scores, baseline shares).
+3. :class:`~detectors.recent.RecentIndex` finds recent signups sharing rare keys;
+   those linked strongly enough (and through at least one identity trait) join or
+   form a :class:`~detectors.waves.Wave`.
+4. :class:`~detectors.scoring.WaveScorer` scores the wave (prior + label model) and
+   :class:`~detectors.policy.Policy` turns the score into idempotent decisions —
+   retroactively for earlier members when a wave is first confirmed.
+5. After ``protect_delay`` seconds, signups whose wave was never flagged are folded
+   into the baseline; flagged waves never are.
+
+Per activity of a wave member, :class:`~detectors.lockstep.LockstepTracker` adds
+lockstep evidence. Per label, the model learns, waves are confirmed or cleared, and
+benign accounts are released.
 """
 from __future__ import annotations
 
-import re
-from typing import Optional
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+import numpy as np
 
 from streams.contract import Activity, Decision, Event, Label, Signup
 
-__all__ = ["Engine"]
+from detectors.bounded import FifoSet, LRUDict
+from detectors.burst import BurstDetector
+from detectors.config import SETTINGS, defaults, validate_all
+from detectors.explain import wave_reasons
+from detectors.keyed import KeyedHasher
+from detectors.lockstep import LockstepTracker
+from detectors.policy import Policy
+from detectors.recent import RecentIndex
+from detectors.scoring import FEATURES, WaveScorer
+from detectors.signatures import KINDS, Signature, SignatureExtractor
+from detectors.waves import Wave
 
-_DIGIT_TAIL = re.compile(r"\d{6,}$")
+__all__ = ["Engine", "Assessment"]
+
+_PRIOR = np.array([k.prior_p for k in KINDS], dtype=np.float64)
+_LINKW = tuple(k.link for k in KINDS)
+_IS_ID = tuple(k.group == "id" for k in KINDS)
+
+
+@dataclass(slots=True)
+class Assessment:
+    """Answer of the synchronous signup check (:meth:`Engine.assess`)."""
+
+    decision: str  # allow | challenge | block
+    score: float
+    wave_id: Optional[str]
+    reasons: list = field(default_factory=list)
+    config_version: int = 0
+
+
+def _zscores(a: np.ndarray, e: np.ndarray) -> np.ndarray:
+    return np.where(a > e, (a - e) / np.sqrt(np.maximum(e, 1.0)), 0.0)
 
 
 class Engine:
     """Contract events in, decisions out; event time only, no I/O.
 
-    PLACEHOLDER RULE (foundation only, replaced by the wave detectors of issue 3):
-    a signup whose username ends in six or more digits gets a ``challenge``; a
-    ``spam`` label suspends the account; a ``benign`` label releases it.
+    Parameters
+    ----------
+    config
+        Live-tunable settings (:mod:`detectors.config`); unknown names are rejected.
+    config_version
+        Version of ``config``; every decision carries it.
+    seed
+        Seeds every hash function and derives the keyed-hash key (unless ``secret``).
+    secret
+        Key of the keyed hashes of personal data; give the same to every worker.
+    link_threshold
+        Summed link weight above which two signups are linked.
+    recent_capacity, link_window
+        How many recent signups, and for how long, new ones are compared with.
+    protect_delay
+        Seconds before an unflagged signup teaches the baseline.
+    wave_quiet
+        Seconds without a new member after which a wave closes.
+    max_live_waves, max_closed_waves, max_accounts, dedupe_capacity, sketch_width
+        Hard caps on state.
 
     Examples
     --------
     >>> from streams.contract import Signup
-    >>> e = Engine()
-    >>> [d.action for d in e.process(Signup("a1", 1.0, "bot12345678"))]
-    ['challenge']
-    >>> e.process(Signup("a2", 2.0, "alice"))
+    >>> e = Engine(seed=1)
+    >>> out = []
+    >>> for i in range(8):
+    ...     out += e.process(Signup(f"bot{i}", 1000.0 + 20 * i, f"Crypto_King{4821 + i * 37}",
+    ...         bio="Crypto signals daily! DM for VIP access, 100x guaranteed", device_id="dev-7",
+    ...         user_agent="BotUA/1.0", avatar="img9f3a"))
+    >>> len({d.account_id for d in out if d.action == "suspend"})
+    8
+    >>> "accounts since" in out[0].reasons[0]
+    True
+    >>> e.process(Signup("alice", 2000.0, "alice_w"))
     []
     """
 
-    def __init__(self, config: dict | None = None, config_version: int = 0, seed: int = 0):
-        self.config_version = config_version
+    def __init__(self, config: Optional[dict] = None, config_version: int = 0, seed: int = 0, *,
+                 secret: Optional[bytes] = None, link_threshold: float = 1.0,
+                 recent_capacity: int = 1 << 15, link_window: float = 7200.0,
+                 protect_delay: float = 1800.0, wave_quiet: float = 3600.0,
+                 max_live_waves: int = 2000, max_closed_waves: int = 20_000,
+                 max_accounts: int = 300_000, dedupe_capacity: int = 200_000,
+                 sketch_width: int = 1 << 16):
+        self.config = validate_all(config or {}, defaults())
+        self.config_version = int(config_version)
+        self.seed = seed
+        self.link_threshold = link_threshold
+        self.protect_delay = protect_delay
+        self.wave_quiet = wave_quiet
+        self.max_live_waves = max_live_waves
+        self._hasher = KeyedHasher(secret, seed)
+        self._extract = SignatureExtractor(self._hasher, seed=seed)
+        self._burst = BurstDetector(width=sketch_width, seed=seed + 1)
+        self._recent = RecentIndex(capacity=recent_capacity, window=link_window)
+        self._lockstep = LockstepTracker(seed=seed + 2)
+        self._scorer = WaveScorer()
+        self._policy = Policy(max_accounts)
+        self._waves: dict[str, Wave] = {}
+        self._closed = LRUDict(max_closed_waves)
+        self._wave_by_key = LRUDict(max_live_waves * 32)
+        self._seen_events = FifoSet(dedupe_capacity)
+        self._seen_signups = FifoSet(dedupe_capacity)
+        self._pending: deque = deque()
+        self._updates: dict[str, Wave] = {}
+        self._last_sweep = -math.inf
+        self._t = -math.inf
+        self._label_tally = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
+        self._n = {"events": 0, "signups": 0, "activities": 0, "labels": 0, "duplicates": 0,
+                   "waves_formed": 0, "waves_merged": 0}
+        self._apply_settings()
 
+    # ------------------------------------------------------------------ config
+    def _apply_settings(self) -> None:
+        c = self.config
+        s = self._scorer
+        s.set_learning_rate(c["label_learning_rate"])
+        s.label_weight = c["label_weight"]
+        s.weights = {"identity": c["weight_identity"], "environment": c["weight_environment"],
+                     "lockstep": c["weight_lockstep"]}
+        s.min_size = c["min_wave_size"]
+
+    def apply_config(self, values: dict, version: int) -> None:
+        """Apply live settings atomically (all valid, or nothing changes)."""
+        new = validate_all(values, self.config)
+        self.config = new
+        self.config_version = int(version)
+        self._apply_settings()
+
+    @staticmethod
+    def settings() -> dict:
+        """The allow-list of live-tunable settings (for admin APIs)."""
+        return {name: s.as_dict() for name, s in SETTINGS.items()}
+
+    # ------------------------------------------------------------------ entry
     def process(self, ev: Event) -> list[Decision]:
+        """Feed one contract event; returns the decisions it triggers (maybe none)."""
         if isinstance(ev, Signup):
-            return self._placeholder_signup(ev)
-        if isinstance(ev, Label):
-            action = "suspend" if ev.label == "spam" else "release"
-            return [Decision(ev.account_id, action, ev.ts, 1.0 if action == "suspend" else 0.0,
-                             [f"placeholder rule: labelled {ev.label}"], None, self.config_version)]
-        if isinstance(ev, Activity):
+            kind = "s"
+        elif isinstance(ev, Activity):
+            kind = "a"
+        elif isinstance(ev, Label):
+            kind = "l"
+        else:
+            raise TypeError(f"not a contract event: {type(ev).__name__}")
+        self._n["events"] += 1
+        if ev.event_id is not None and not self._seen_events.add(kind + ev.event_id):
+            self._n["duplicates"] += 1
             return []
-        raise TypeError(f"not a contract event: {type(ev).__name__}")
+        if ev.ts > self._t:
+            self._t = ev.ts
+        if kind == "s":
+            if not self._seen_signups.add(ev.account_id):
+                self._n["duplicates"] += 1
+                return []
+            return self._on_signup(ev)
+        if kind == "a":
+            return self._on_activity(ev)
+        return self._on_label(ev)
 
-    def _placeholder_signup(self, ev: Signup) -> list[Decision]:
-        if _DIGIT_TAIL.search(ev.username):
-            return [Decision(ev.account_id, "challenge", ev.ts, 0.5,
-                             ["placeholder rule: username ends in 6+ digits"], None,
-                             self.config_version)]
+    # ------------------------------------------------------------------ helpers
+    def _live(self) -> bool:
+        return bool(self.config["enforcement_enabled"])
+
+    def _wave(self, wid: Optional[str], live_only: bool = True) -> Optional[Wave]:
+        hops = 0
+        while wid is not None and hops < 8:
+            w = self._waves.get(wid)
+            if w is None:
+                if live_only:
+                    return None
+                w = self._closed.peek(wid)
+                if w is None:
+                    return None
+            if w.merged_into is None:
+                return w
+            wid = w.merged_into
+            hops += 1
+        return None
+
+    def _score_keys(self, sig: Signature, t: float, pending: float):
+        keys = np.array(sig.keys, dtype=np.uint64)
+        kinds = np.array(sig.kinds, dtype=np.intp)
+        a, e, p = self._burst.counts(keys, t, _PRIOR[kinds], pending=pending)
+        z = _zscores(a, e)
+        rar = np.clip(np.log10(1.0 / p) / 4.0, 0.0, 1.0)
+        return keys, z.tolist(), rar.tolist(), p.tolist()
+
+    def _links(self, sig: Signature, t: float, rar: list, p: list) -> dict:
+        """Recent signups linked to ``sig``: ``{seq: weight}`` (read-only)."""
+        per: dict = {}
+        carriers = self._recent.carriers
+        for i, k in enumerate(sig.keys):
+            c = sig.kinds[i]
+            lw = _LINKW[c]
+            if lw <= 0.0 or p[i] > 0.01:
+                continue
+            w = lw * rar[i]
+            if w < 0.1:
+                continue
+            for s in carriers(k, t):
+                key = (s, c)
+                if per.get(key, 0.0) < w:
+                    per[key] = w
+        tot: dict = {}
+        ident: set = set()
+        for (s, c), w in per.items():
+            tot[s] = tot.get(s, 0.0) + w
+            if _IS_ID[c]:
+                ident.add(s)
+        thr = self.link_threshold
+        return {s: w for s, w in tot.items() if w >= thr and s in ident}
+
+    def _place(self, sig: Signature, linked: dict):
+        """Choose the wave a signup belongs to (read-only).
+
+        Returns ``(wave, match, free_neighbour_seqs, waves_to_merge)``.
+        """
+        sens = self.config["burst_sensitivity"]
+        cand: dict = {}
+        free = []
+        for s, w in linked.items():
+            slot = self._recent.get(s)
+            if slot is None:
+                continue
+            wv = self._wave(slot.wave) if slot.wave is not None else None
+            if wv is None:
+                if slot.wave is None:
+                    free.append(s)
+                continue
+            cand[wv.wave_id] = cand.get(wv.wave_id, 0.0) + w
+        for k in sig.keys:
+            wid = self._wave_by_key.peek(k)
+            if wid is not None:
+                wv = self._wave(wid)
+                if wv is not None and wv.wave_id not in cand:
+                    cand[wv.wave_id] = 0.0
+        best, best_m, best_rank = None, 0.0, -1.0
+        scored = []
+        for wid, lw in cand.items():
+            wv = self._waves[wid]
+            if wv.cleared:
+                continue
+            ev = wv.evidence(sens)
+            m = wv.match(sig.keys, sig.kinds, ev, min_count=1)
+            ok = lw >= self.link_threshold or (m >= 0.5 and ev.identity > 0.5)
+            if not ok:
+                continue
+            scored.append((wv, m, lw))
+            rank = m + 0.05 * min(lw, 10.0)
+            if rank > best_rank:
+                best, best_m, best_rank = wv, m, rank
+        merges = []
+        if best is not None:
+            for wv, m, lw in scored:
+                if wv is not best and m >= 0.6 and best_m >= 0.6 and len(merges) < 2:
+                    merges.append(wv)
+        return best, best_m, free, merges
+
+    def _new_wave_id(self, account_id: str, t: float) -> str:
+        return f"w{self._hasher.key_id('wave', f'{account_id}|{t!r}') & 0xFFFFFFFFFFFF:012x}"
+
+    def _features(self, w: Wave, ev, match: float, size: Optional[int] = None) -> dict:
+        n = size if size is not None else w.size
+        dur = max(60.0, w.last_seen - w.first_seen)
+        return {"identity": ev.identity, "environment": ev.environment, "n_identity": ev.n_identity,
+                "log_size": math.log(max(n, 1)), "lockstep": w.lockstep, "match": match,
+                "rate": min(1.0, math.log1p(n * 60.0 / dur) / 4.0)}
+
+    # ------------------------------------------------------------------ signup
+    def _on_signup(self, ev: Signup) -> list[Decision]:
+        self._n["signups"] += 1
+        t = ev.ts
+        sig = self._extract.extract(ev)
+        keys = np.array(sig.keys, dtype=np.uint64)
+        self._burst.learn_one(keys, t)
+        keys, z, rar, p = self._score_keys(sig, t, 0.0)
+        linked = self._links(sig, t, rar, p)
+        seq = self._recent.add(ev.account_id, t, sig.keys, bytes(sig.kinds))
+        self._pending.append(seq)
+        out: list[Decision] = []
+        if linked or self._wave_by_key:
+            wave, m, free, merges = self._place(sig, linked)
+            if wave is None and free:
+                wave = self._form(ev.account_id, t, free, sig, z)
+                m = 1.0
+            if wave is not None:
+                for other in merges:
+                    wave = self._merge(wave, other)
+                wave.add_member(ev.account_id, seq, t, sig.keys, sig.kinds, z, sig.labels)
+                self._recent.get(seq).wave = wave.wave_id
+                acc = self._policy.track(ev.account_id, wave.wave_id, t)
+                acc.match = m
+                out = self._evaluate(wave, t, newcomer=(ev.account_id, seq))
+        self._learn_baseline(t)
+        if t - self._last_sweep >= 60.0:
+            self._sweep(t)
+        return out
+
+    def _form(self, account_id: str, t: float, free: list, sig: Signature, z: list) -> Wave:
+        first = self._recent.get(min(free))
+        wid = self._new_wave_id(first.account_id, first.ts)
+        w = Wave(wid, first.ts)
+        zmap = dict(zip(sig.keys, z))
+        lmap = dict(zip(sig.keys, sig.labels))
+        for s in sorted(free):
+            slot = self._recent.get(s)
+            ks = list(slot.keys)
+            w.add_member(slot.account_id, s, slot.ts, ks, list(slot.kinds),
+                         [zmap.get(k, 0.0) for k in ks], [lmap.get(k, "") for k in ks])
+            slot.wave = wid
+            acc = self._policy.track(slot.account_id, wid, slot.ts)
+            acc.match = 1.0
+        self._waves[wid] = w
+        self._n["waves_formed"] += 1
+        return w
+
+    def _merge(self, a: Wave, b: Wave) -> Wave:
+        keep, gone = (a, b) if a.first_seen <= b.first_seen else (b, a)
+        keep.absorb(gone)
+        self._waves.pop(gone.wave_id, None)
+        self._closed[gone.wave_id] = gone
+        self._updates[gone.wave_id] = gone
+        self._lockstep.forget(gone.wave_id)
+        self._n["waves_merged"] += 1
+        return keep
+
+    def _member_match(self, w: Wave, ev, account_id: str, seq: int) -> float:
+        slot = self._recent.get(seq)
+        if slot is not None and slot.account_id == account_id:
+            return w.match(slot.keys, slot.kinds, ev, min_count=2)
+        acc = self._policy.peek(account_id)
+        return acc.match if acc is not None else 0.0
+
+    def _evaluate(self, w: Wave, t: float, newcomer: Optional[tuple] = None) -> list[Decision]:
+        """Re-score a wave and emit the decisions its new state calls for."""
+        cfg = self.config
+        ev = w.evidence(cfg["burst_sensitivity"])
+        f = self._features(w, ev, 1.0)
+        score = self._scorer.score_one(f)
+        w.score = score
+        w.top_z = max((w.zsum[c] / w.cov[c] for c in range(len(w.cov)) if ev.strength[c] > 0 and w.cov[c] > 0),
+                      default=0.0)
+        w.dirty = True
+        self._updates[w.wave_id] = w
+        for k in w.core_keys(ev, 0.3):
+            self._wave_by_key[k] = w.wave_id
+        if newcomer is not None:
+            acc = self._policy.peek(newcomer[0])
+            if acc is not None:
+                acc.feats = tuple(self._features(w, ev, acc.match)[k] for k in FEATURES)
+        if w.cleared:
+            return []
+        thr_s, thr_c = cfg["suspend_threshold"], cfg["challenge_threshold"]
+        suspend_level = (score >= thr_s and w.size >= cfg["min_wave_size"]) or \
+            (w.label_confirmed and score >= thr_c)
+        challenge_level = score >= thr_c
+        if challenge_level:
+            w.flagged = True
+        live = self._live()
+        out: list[Decision] = []
+        if suspend_level:
+            retro = not w.confirmed
+            w.confirmed = True
+            w.status = "active"
+            targets = w.members if retro else ([newcomer] if newcomer else [])
+            out += self._decide(w, ev, score, targets, t, "suspend", thr_s, live)
+        elif challenge_level:
+            retro = not w.challenge_level
+            w.challenge_level = True
+            targets = w.members if retro else ([newcomer] if newcomer else [])
+            out += self._decide(w, ev, score, targets, t, "challenge", thr_c, live)
+        return out
+
+    def _decide(self, w: Wave, ev, score: float, targets: Iterable, t: float, level: str, thr: float,
+                live: bool) -> list[Decision]:
+        out = []
+        traits = w.traits(ev)
+        pol = self._policy
+        ver = self.config_version
+        for account_id, seq in targets:
+            acc = pol.peek(account_id)
+            if acc is not None and acc.exempt:
+                continue
+            m = self._member_match(w, ev, account_id, seq)
+            if level == "suspend" and m >= 0.5:
+                action = "suspend"
+            elif m >= 0.3:
+                action = "challenge"
+            else:
+                continue
+            reasons = wave_reasons(w.size, w.first_seen, traits, w.top_z, w.lockstep,
+                                   w.spam_labels, score, level, thr, m)
+            if action == "suspend":
+                d = pol.suspend(account_id, t, score, reasons, w.wave_id, ver, live)
+                if d is not None and live:
+                    w.suspended += 1
+            else:
+                d = pol.challenge(account_id, t, score, reasons, w.wave_id, ver, live)
+                if d is not None and live:
+                    w.challenged += 1
+            if d is not None:
+                out.append(d)
+        return out
+
+    def _learn_baseline(self, t: float) -> None:
+        """Fold signups older than ``protect_delay`` into the baseline, unless flagged."""
+        pend = self._pending
+        cutoff = t - self.protect_delay
+        recent = self._recent
+        while pend:
+            slot = recent.get(pend[0])
+            if slot is None:
+                pend.popleft()
+                continue
+            if slot.ts > cutoff:
+                break
+            pend.popleft()
+            if slot.wave is not None:
+                w = self._wave(slot.wave, live_only=False)
+                if w is not None and (w.flagged or w.confirmed):
+                    slot.flagged = True
+                    continue
+            self._burst.learn_baseline(np.frombuffer(slot.keys, dtype=np.uint64), t)
+            slot.learned = True
+
+    def _sweep(self, t: float) -> None:
+        self._last_sweep = t
+        quiet = [w for w in self._waves.values() if t - w.last_seen > self.wave_quiet]
+        over = len(self._waves) - len(quiet) - self.max_live_waves
+        if over > 0:
+            rest = sorted((w for w in self._waves.values() if t - w.last_seen <= self.wave_quiet),
+                          key=lambda w: w.last_seen)
+            quiet += rest[:over]
+        for w in quiet:
+            self._close(w)
+
+    def _close(self, w: Wave) -> None:
+        w.status = "closed"
+        w.dirty = True
+        self._waves.pop(w.wave_id, None)
+        self._lockstep.forget(w.wave_id)
+        w.members = w.members[:0] if not w.confirmed else w.members[:64]
+        w.keys = {}
+        self._closed[w.wave_id] = w
+        self._updates[w.wave_id] = w
+
+    # ------------------------------------------------------------------ activity
+    def _on_activity(self, ev: Activity) -> list[Decision]:
+        self._n["activities"] += 1
+        acc = self._policy.peek(ev.account_id)
+        if acc is None or acc.wave is None or not self.config["lockstep_enabled"]:
+            return []
+        w = self._wave(acc.wave)
+        if w is None or (ev.target is None and ev.text is None):
+            return []
+        n = self._lockstep.learn_one(w.wave_id, ev.account_id, ev.ts, ev.target, ev.text)
+        if n > w.lockstep:
+            w.lockstep = n
+            if n >= 3:
+                return self._evaluate(w, ev.ts)
         return []
+
+    # ------------------------------------------------------------------ label
+    def _on_label(self, ev: Label) -> list[Decision]:
+        self._n["labels"] += 1
+        spam = ev.label == "spam"
+        acc = self._policy.peek(ev.account_id)
+        was = acc is not None and acc.ever_suspended
+        tally = self._label_tally
+        tally[("tp" if was else "fn") if spam else ("fp" if was else "tn")] += 1
+        if acc is None:
+            return []
+        if acc.feats is not None:
+            self._scorer.learn_one(dict(zip(FEATURES, acc.feats)), spam)
+        w = self._wave(acc.wave, live_only=False)
+        out: list[Decision] = []
+        ver = self.config_version
+        if spam:
+            acc.exempt = False
+            if w is not None:
+                w.spam_labels += 1
+                if not w.cleared and w.score >= self.config["challenge_threshold"] and w.wave_id in self._waves:
+                    w.label_confirmed = True
+                    out += self._evaluate(w, ev.ts)
+            return out
+        acc.exempt = True
+        reason = [f"labelled benign ({ev.source or 'label'}): released"]
+        for live in (True, False):
+            d = self._policy.release(ev.account_id, ev.ts, reason, ver, live)
+            if d is not None:
+                out.append(d)
+        if w is not None:
+            w.benign_labels += 1
+            if not w.cleared and w.benign_labels >= 2 and w.benign_labels > 2 * w.spam_labels:
+                w.cleared = True
+                w.dirty = True
+                self._updates[w.wave_id] = w
+                why = [f"wave {w.wave_id} cleared: {w.benign_labels} members labelled benign, "
+                       f"{w.spam_labels} spam"]
+                for account_id, _ in w.members:
+                    for live in (True, False):
+                        d = self._policy.release(account_id, ev.ts, why, ver, live, w.wave_id)
+                        if d is not None:
+                            out.append(d)
+        return out
+
+    # ------------------------------------------------------------------ read-only
+    def assess(self, ev: Signup) -> Assessment:
+        """Score a signup against the current state *without changing it*.
+
+        ``block`` when the signup would join a wave at suspension level, ``challenge``
+        at challenge level, else ``allow``.
+        """
+        cfg = self.config
+        ver = self.config_version
+        t = max(ev.ts, self._t) if self._t > -math.inf else ev.ts
+        sig = self._extract.extract(ev)
+        keys, z, rar, p = self._score_keys(sig, t, 1.0)
+        linked = self._links(sig, t, rar, p)
+        wave, m, free, _ = self._place(sig, linked)
+        sens = cfg["burst_sensitivity"]
+        if wave is not None:
+            zmap = dict(zip(sig.keys, z))
+            extra = {c: zmap[k] for c, k in wave.shared_kinds(sig.keys, sig.kinds, 1).items()}
+            evd = wave.evidence(sens, extra=extra)
+            f = self._features(wave, evd, 1.0, size=wave.size + 1)
+            view, size = wave, wave.size + 1
+        elif free:
+            view = Wave("(forming)", t)
+            zmap = dict(zip(sig.keys, z))
+            for s in sorted(free):
+                slot = self._recent.get(s)
+                ks = list(slot.keys)
+                view.add_member(slot.account_id, s, slot.ts, ks, list(slot.kinds), [zmap.get(k, 0.0) for k in ks],
+                                [""] * len(ks))
+            view.add_member(ev.account_id, -1, t, sig.keys, sig.kinds, z, sig.labels)
+            evd = view.evidence(sens)
+            m = 1.0
+            f = self._features(view, evd, 1.0)
+            size = view.size
+        else:
+            return Assessment("allow", 0.0, None, ["no lookalike wave"], ver)
+        score = self._scorer.score_one(f)
+        lab = view.wave_id if wave is not None else None
+        if wave is not None and wave.cleared:
+            return Assessment("allow", score, lab, [f"wave {lab} was cleared by labels"], ver)
+        if ((score >= cfg["suspend_threshold"] and size >= cfg["min_wave_size"])
+                or (wave is not None and wave.label_confirmed and score >= cfg["challenge_threshold"])) and m >= 0.5:
+            decision, name, thr = "block", "suspend", cfg["suspend_threshold"]
+        elif score >= cfg["challenge_threshold"] and m >= 0.3:
+            decision, name, thr = "challenge", "challenge", cfg["challenge_threshold"]
+        else:
+            return Assessment("allow", score, lab, [f"wave score {score:.2f} below the challenge threshold"], ver)
+        reasons = wave_reasons(size, view.first_seen, view.traits(evd), view.top_z,
+                               view.lockstep, view.spam_labels, score, name, thr, m)
+        return Assessment(decision, score, lab, reasons, ver)
+
+    # ------------------------------------------------------------------ outputs
+    def drain_wave_updates(self) -> list[dict]:
+        """``waves`` topic records of the waves changed since the last call."""
+        out = []
+        for w in self._updates.values():
+            w.dirty = False
+            out.append(w.record())
+        self._updates = {}
+        return out
+
+    def wave(self, wave_id: str) -> Optional[dict]:
+        """The record of one wave, live or recently closed."""
+        w = self._wave(wave_id, live_only=False)
+        return None if w is None else w.record()
+
+    def stats(self) -> dict:
+        """Small gauges for metrics."""
+        tl = self._label_tally
+        live = self._waves.values()
+        prec = tl["tp"] / (tl["tp"] + tl["fp"]) if tl["tp"] + tl["fp"] else None
+        rec = tl["tp"] / (tl["tp"] + tl["fn"]) if tl["tp"] + tl["fn"] else None
+        return {
+            "config_version": self.config_version,
+            "events": self._n["events"], "signups": self._n["signups"],
+            "activities": self._n["activities"], "duplicates": self._n["duplicates"],
+            "active_waves": sum(1 for w in live if w.status == "active"),
+            "forming_waves": sum(1 for w in live if w.status == "forming"),
+            "closed_waves": len(self._closed),
+            "waves_formed": self._n["waves_formed"], "waves_merged": self._n["waves_merged"],
+            "tracked_accounts": len(self._policy), "recent_signups": len(self._recent),
+            "sketch_bytes": self._burst.nbytes(), "index_bytes": self._recent.nbytes(),
+            "lockstep_entries": len(self._lockstep),
+            "labels_seen": self._n["labels"], "labels_learned": self._scorer.labels_learned,
+            "label_precision_estimate": prec, "label_recall_estimate": rec,
+            "decisions": dict(self._policy.counts),
+        }
+

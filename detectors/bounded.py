@@ -1,0 +1,128 @@
+"""Bounded containers: every map the detectors keep has a hard cap.
+
+Memory must not grow with the number of accounts that pass, so per-account and
+per-wave state lives in these instead of plain ``dict``/``set``.
+
+References
+----------
+Standard least-recently-used eviction; see e.g. Python's ``functools.lru_cache``.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from typing import Any, Hashable, Iterator, Optional
+
+__all__ = ["LRUDict", "FifoSet"]
+
+
+class LRUDict:
+    """A mapping with a hard size cap that evicts the least recently used entry.
+
+    Parameters
+    ----------
+    capacity
+        Maximum number of entries; inserting beyond it evicts the oldest.
+
+    Examples
+    --------
+    >>> d = LRUDict(2)
+    >>> d["a"] = 1; d["b"] = 2; _ = d.get("a"); d["c"] = 3
+    >>> sorted(d.keys()), d.evicted
+    (['a', 'c'], 1)
+    """
+
+    __slots__ = ("capacity", "_d", "evicted")
+
+    def __init__(self, capacity: int):
+        if capacity < 1:
+            raise ValueError("capacity must be at least 1")
+        self.capacity = int(capacity)
+        self._d: OrderedDict = OrderedDict()
+        self.evicted = 0
+
+    def get(self, key: Hashable, default: Any = None, touch: bool = True) -> Any:
+        d = self._d
+        if key in d:
+            if touch:
+                d.move_to_end(key)
+            return d[key]
+        return default
+
+    def peek(self, key: Hashable, default: Any = None) -> Any:
+        """Read without refreshing recency (used by read-only paths)."""
+        return self._d.get(key, default)
+
+    def __setitem__(self, key: Hashable, value: Any) -> None:
+        d = self._d
+        if key in d:
+            d.move_to_end(key)
+        d[key] = value
+        if len(d) > self.capacity:
+            d.popitem(last=False)
+            self.evicted += 1
+
+    def __getitem__(self, key: Hashable) -> Any:
+        return self._d[key]
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._d
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def pop(self, key: Hashable, default: Any = None) -> Any:
+        return self._d.pop(key, default)
+
+    def keys(self):
+        return self._d.keys()
+
+    def values(self):
+        return self._d.values()
+
+    def items(self):
+        return self._d.items()
+
+    def oldest(self) -> Optional[tuple]:
+        """The least recently used ``(key, value)`` pair, or None."""
+        for kv in self._d.items():
+            return kv
+        return None
+
+    def __iter__(self) -> Iterator:
+        return iter(self._d)
+
+
+class FifoSet:
+    """A set that forgets its oldest members beyond ``capacity`` (for de-duplication).
+
+    Examples
+    --------
+    >>> s = FifoSet(2)
+    >>> [s.add(x) for x in ("e1", "e2", "e1", "e3", "e1")]
+    [True, True, False, True, True]
+    """
+
+    __slots__ = ("capacity", "_set", "_order")
+
+    def __init__(self, capacity: int):
+        if capacity < 1:
+            raise ValueError("capacity must be at least 1")
+        self.capacity = int(capacity)
+        self._set: set = set()
+        self._order: deque = deque()
+
+    def add(self, item: Hashable) -> bool:
+        """Add ``item``; return False if it was already present."""
+        if item in self._set:
+            return False
+        self._set.add(item)
+        self._order.append(item)
+        if len(self._order) > self.capacity:
+            self._set.discard(self._order.popleft())
+        return True
+
+    def __contains__(self, item: Hashable) -> bool:
+        return item in self._set
+
+    def __len__(self) -> int:
+        return len(self._set)

@@ -1,0 +1,72 @@
+"""Reasons a moderator can act on, built from a wave's evidence — no raw personal data.
+
+Trait labels come from :mod:`detectors.signatures`, where e-mail addresses and IPs
+are already keyed-hash tags; free text shown as a template (bios, names) is scrubbed
+of anything that looks like an e-mail address, an IP address or a phone number.
+
+References
+----------
+Ribeiro, Singh, Guestrin. *"Why should I trust you?"* KDD 2016 — on explanations
+that name the features a decision rested on.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+__all__ = ["scrub", "hhmm", "wave_reasons"]
+
+_EMAIL = re.compile(r"[^\s@“”]+@[^\s@“”]+")
+_IPV4 = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
+_IPV6 = re.compile(r"\b[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}\b", re.I)
+_PHONE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
+
+
+def scrub(text: str) -> str:
+    """Mask e-mail addresses, IPs and phone numbers in display text.
+
+    >>> scrub("dm me: bot@mail.example or 203.0.113.9, +1 555 010 9999")
+    'dm me: <email> or <ip>, <phone>'
+    """
+    text = _EMAIL.sub("<email>", text)
+    text = _IPV4.sub("<ip>", text)
+    text = _IPV6.sub("<ip>", text)
+    return _PHONE.sub("<phone>", text)
+
+
+def hhmm(ts: float) -> str:
+    """``HH:MM`` UTC of an event time.
+
+    >>> hhmm(1566208920.0)
+    '10:02'
+    """
+    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%H:%M")
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def wave_reasons(size: int, first_seen: float, traits: list[str], top_z: float, lockstep: int,
+                 spam_labels: int, score: float, threshold_name: str, threshold: float,
+                 match: float) -> list[str]:
+    """The reasons attached to a decision about a wave member.
+
+    >>> wave_reasons(312, 1566208920.0, ["username shape Aaaa9999", "bio template “win 0 btc”", "3 devices"],
+    ...              9.5, 0, 0, 0.97, "suspend", 0.9, 1.0)[0]
+    '312 accounts since 10:02 UTC share username shape Aaaa9999, bio template “win 0 btc” and 3 devices'
+    """
+    shared = [scrub(t) for t in traits]
+    head = f"{size} accounts since {hhmm(first_seen)} UTC share {_join(shared) or 'several traits'}"
+    out = [head]
+    if top_z > 0:
+        out.append(f"strongest shared trait is {top_z:.0f} standard deviations above its usual rate")
+    if lockstep >= 3:
+        out.append(f"{lockstep} members acted on the same target or posted near-identical text within minutes")
+    if spam_labels:
+        out.append(f"{spam_labels} member{'s' if spam_labels > 1 else ''} labelled spam by moderators")
+    out.append(f"wave score {score:.2f} ≥ {threshold_name} threshold {threshold:.2f}; "
+               f"this account carries {match:.0%} of the wave's signature")
+    return out

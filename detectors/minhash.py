@@ -1,0 +1,103 @@
+"""MinHash signatures of character n-grams, cut into LSH bands.
+
+Two strings whose n-gram sets have Jaccard similarity ``J`` agree on one band of
+``r`` rows with probability ``J**r``; they share at least one of ``b`` bands with
+probability ``1 - (1 - J**r)**b``. A band is therefore a key that near-duplicate
+usernames, display names or bios (templates with a random slot) share while
+unrelated strings almost never do.
+
+Hashing is vectorised with NumPy: n-grams are folded into 64-bit integers from
+their code points and permuted with multiply-shift hashing (Dietzfelbinger et al.),
+so a 200-character bio costs a few tens of microseconds.
+
+References
+----------
+Broder. *On the resemblance and containment of documents*. SEQUENCES 1997.
+Leskovec, Rajaraman, Ullman. *Mining of Massive Datasets*, ch. 3 (LSH banding).
+Dietzfelbinger, Hagerup, Katajainen, Penttonen. *A reliable randomized algorithm
+for the closest-pair problem*. J. Algorithms 1997 (multiply-shift hashing).
+"""
+from __future__ import annotations
+
+import random
+import re
+
+import numpy as np
+
+__all__ = ["MinHashLSH", "normalize_text"]
+
+_DIGITS = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+_P1 = np.uint64(0x9E3779B97F4A7C15)
+_P2 = np.uint64(0xC2B2AE3D27D4EB4F)
+
+
+def normalize_text(s: str) -> str:
+    """Lower-case, digits runs to ``0``, whitespace collapsed (templates with random
+    numbers then look alike).
+
+    >>> normalize_text("Win  BIG 4821 today!")
+    'win big 0 today!'
+    """
+    return _SPACE.sub(" ", _DIGITS.sub("0", s.lower())).strip()
+
+
+class MinHashLSH:
+    """MinHash of character n-grams with LSH banding.
+
+    Parameters
+    ----------
+    bands
+        Number of bands ``b``.
+    rows
+        Rows per band ``r`` (``bands * rows`` hash functions in all).
+    ngram
+        Length of the character n-grams.
+    seed
+        Seed of the hash functions (per instance).
+
+    Examples
+    --------
+    >>> m = MinHashLSH(bands=4, rows=4, seed=7)
+    >>> a = m.signature("crypto signals daily, dm me 0 for vip")
+    >>> b = m.signature("crypto signals daily, dm me 0 for vip!")
+    >>> c = m.signature("grandma of three, loves gardening")
+    >>> float((a == b).mean()) > 0.6, float((a == c).mean()) < 0.3
+    (True, True)
+    >>> len(m.bands_of(a))
+    4
+    """
+
+    def __init__(self, bands: int = 4, rows: int = 4, ngram: int = 3, seed: int = 0):
+        if bands < 1 or rows < 1 or ngram < 1:
+            raise ValueError("bands, rows and ngram must be positive")
+        self.bands = bands
+        self.rows = rows
+        self.ngram = ngram
+        self.seed = seed
+        rng = random.Random(seed)
+        k = bands * rows
+        self._a = np.array([rng.getrandbits(64) | 1 for _ in range(k)], dtype=np.uint64)
+        self._b = np.array([rng.getrandbits(64) for _ in range(k)], dtype=np.uint64)
+
+    def shingles(self, text: str) -> np.ndarray:
+        """64-bit hashes of the character n-grams of ``text`` (short texts: one shingle)."""
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+        n = self.ngram
+        if cps.size < n:
+            cps = np.concatenate([cps, np.zeros(n - cps.size, dtype=np.uint64)])
+        h = cps[: cps.size - n + 1].copy()
+        for i in range(1, n):
+            h = h * _P1 + cps[i: cps.size - n + 1 + i] * _P2
+        return h
+
+    def signature(self, text: str) -> np.ndarray:
+        """The MinHash signature (``bands * rows`` 32-bit values as uint64)."""
+        h = self.shingles(text)
+        return ((h[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)).min(axis=0)
+
+    def bands_of(self, sig: np.ndarray) -> list[bytes]:
+        """The band contents as bytes (hash them into keys with a namespace)."""
+        r = self.rows
+        raw = sig.astype("<u4").tobytes()
+        return [bytes([i]) + raw[4 * r * i: 4 * r * (i + 1)] for i in range(self.bands)]

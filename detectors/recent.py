@@ -1,0 +1,131 @@
+"""Recent signups and, for each key, the chain of recent signups that carried it.
+
+A fixed ring of the last ``capacity`` signups (within ``window`` seconds of event
+time). A fixed-size head table maps a key's hash to the newest slot that carried it,
+and every slot stores, per key, the slot of that key's previous occurrence: walking
+the chain lists a key's recent carriers newest first. This is the hash-chain index
+of LZ77 compressors (zlib's ``head``/``prev``), used here to find the accounts a new
+signup looks like in O(keys x walk) without a per-key dictionary that would grow with
+traffic. A head overwritten by a colliding key only shortens one chain.
+
+References
+----------
+Ziv, Lempel. *A universal algorithm for sequential data compression*. IEEE Trans.
+Inf. Theory 1977; Deutsch, Gailly. RFC 1950/1951 (zlib hash chains).
+"""
+from __future__ import annotations
+
+from array import array
+from typing import Any, Iterable, Optional
+
+__all__ = ["RecentIndex", "Slot"]
+
+
+class Slot:
+    """One remembered signup."""
+
+    __slots__ = ("seq", "ts", "account_id", "keys", "kinds", "prevs", "wave", "flagged", "learned")
+
+    def __init__(self, seq: int, ts: float, account_id: str, keys: array, kinds: bytes, prevs: array):
+        self.seq = seq
+        self.ts = ts
+        self.account_id = account_id
+        self.keys = keys
+        self.kinds = kinds
+        self.prevs = prevs
+        self.wave: Optional[str] = None
+        self.flagged = False
+        self.learned = False
+
+
+class RecentIndex:
+    """Ring of recent signups with per-key occurrence chains.
+
+    Parameters
+    ----------
+    capacity
+        Signups remembered (ring size).
+    table_bits
+        log2 of the head table size.
+    window
+        Seconds of event time a neighbour stays findable.
+    max_walk
+        Longest chain walk per key.
+
+    Examples
+    --------
+    >>> ri = RecentIndex(capacity=8, table_bits=8, window=60)
+    >>> s1 = ri.add("a", 0.0, [11, 22], b"\\x00\\x01")
+    >>> s2 = ri.add("b", 1.0, [11, 33], b"\\x00\\x02")
+    >>> [ri.get(s).account_id for s in ri.carriers(11, 2.0)]
+    ['b', 'a']
+    >>> list(ri.carriers(11, 100.0))   # outside the window
+    []
+    """
+
+    def __init__(self, capacity: int = 1 << 15, table_bits: int = 20, window: float = 7200.0,
+                 max_walk: int = 24):
+        if capacity < 1 or not 4 <= table_bits <= 28:
+            raise ValueError("capacity >= 1 and 4 <= table_bits <= 28")
+        self.capacity = capacity
+        self.window = window
+        self.max_walk = max_walk
+        self._mask = (1 << table_bits) - 1
+        self._head = array("q", [-1]) * (1 << table_bits)
+        self._ring: list = [None] * capacity
+        self._next = 0  # next sequence number
+
+    def __len__(self) -> int:
+        return min(self._next, self.capacity)
+
+    def get(self, seq: int) -> Optional[Slot]:
+        """The slot with sequence number ``seq`` if still remembered."""
+        if seq < 0 or seq >= self._next or seq < self._next - self.capacity:
+            return None
+        return self._ring[seq % self.capacity]
+
+    def carriers(self, key: int, t: float, limit: Optional[int] = None) -> Iterable[int]:
+        """Sequence numbers of recent slots carrying ``key``, newest first."""
+        lo = self._next - self.capacity
+        tmin = t - self.window
+        s = self._head[key & self._mask]
+        n = self.max_walk if limit is None else limit
+        ring, cap = self._ring, self.capacity
+        while s >= 0 and s >= lo and n > 0:
+            slot = ring[s % cap]
+            if slot.ts < tmin:
+                return
+            try:
+                pos = slot.keys.index(key)
+            except ValueError:
+                return  # head or chain overwritten by a colliding key
+            yield s
+            s = slot.prevs[pos]
+            n -= 1
+
+    def add(self, account_id: str, ts: float, keys: Iterable[int], kinds: bytes) -> int:
+        """Remember a signup; returns its sequence number."""
+        ka = array("Q", keys)
+        head, mask = self._head, self._mask
+        prevs = array("q", [head[k & mask] for k in ka])
+        seq = self._next
+        for k in ka:
+            head[k & mask] = seq
+        self._ring[seq % self.capacity] = Slot(seq, ts, account_id, ka, kinds, prevs)
+        self._next = seq + 1
+        return seq
+
+    def oldest_seq(self) -> int:
+        return max(0, self._next - self.capacity)
+
+    def next_seq(self) -> int:
+        return self._next
+
+    def nbytes(self) -> int:
+        """Approximate memory of the index (bytes)."""
+        n = len(self)
+        per = 0
+        if n:
+            s: Any = self._ring[(self._next - 1) % self.capacity]
+            per = 200 + 16 * len(s.keys)
+        return self._head.itemsize * len(self._head) + n * per
