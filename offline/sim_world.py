@@ -255,6 +255,20 @@ POST_TEMPLATES = (
     "{team} fans where you at", "thoughts on {thing}?", "ugh {thing}", "can't believe {thing}",
     "{interest} recommendations?", "lol", "{emoji}{emoji}", "testing 1 2 3",
 )
+POST_OPENERS = ("", "", "", "", "ok ", "honestly ", "lowkey ", "ngl ", "wow ", "omg ", "ugh ", "so ",
+                "idk but ", "update: ", "PSA: ", "real talk: ", "not gonna lie ", "y'all ", "me: ", "today ")
+POST_CLOSERS = ("", "", "", "", " lol", " haha", " 😂", "!!", " tbh", "...", " 🙃", " smh", " fr",
+                " #{interest}", " #{interest} #{interest2}", " @{handle}", " (again)", " 😭😭", " ✨", "?")
+MORE_POSTS = (
+    "just got back from {place}", "{place} was amazing this weekend", "trying to learn {interest}",
+    "day {n} of learning {interest}", "my {pet} just knocked over my {food}", "made {food} for dinner",
+    "watching {show} for the {n}th time", "{artist} concert tickets sold out in minutes",
+    "who's going to the {team} game", "can someone explain {thing} to me", "{interest} club meeting tonight",
+    "slept {n} hours, feeling great", "the {food} place near my house closed 😢", "my first {interest} class",
+    "finally finished my {interest} project", "{n} more days until vacation", "new {interest} setup",
+    "recommend me a {interest} book", "happy birthday to my {relation}!", "{team} need a new coach",
+    "is {show} worth watching?", "bus was late again", "work is killing me", "weekend plans: {interest}",
+)
 REPLY_TEMPLATES = (
     "same", "lol", "this!!", "so true", "agree", "{emoji}", "haha yes", "wait what",
     "omg", "love this {emoji}", "no way", "facts", "thanks for sharing", "exactly this",

@@ -29,6 +29,7 @@ import argparse
 import hashlib
 import math
 import random
+import re
 import sys
 import time as _time
 from bisect import bisect
@@ -50,6 +51,7 @@ DEFAULT_START = "2019-08-19T00:00:00Z"
 DEFAULT_HOURS = 6.0
 DEFAULT_RATE = 20.0  # organic sign-ups per minute (daily mean)
 TWITTER_EPOCH_MS = 1288834974657
+BLOCK_HOURS = 6.0  # a scenario's campaigns span this long; longer runs get new campaigns per block
 
 # --------------------------------------------------------------------------- helpers
 
@@ -97,6 +99,7 @@ def drawing_from(obj, r: random.Random):
         obj.r = saved
 
 
+_LABEL_WORDS = re.compile(r"spam|bot|wave|fake|scam|troll", re.I)
 _LEET = str.maketrans({"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"})
 
 # --------------------------------------------------------------------------- time formats
@@ -201,6 +204,10 @@ class World:
         self.companies = [self._org_domain(r) for _ in range(250)]
         self.universities = {c.code: [self._uni_domain(r, c) for _ in range(4)] for c in W.COUNTRIES}
         self.tail_domains = [self._tail_domain(r) for _ in range(600)]
+
+    def lang(self, r: random.Random, code: str) -> str:
+        """The app's language: mostly the country's, sometimes left at English."""
+        return self.lang_w[code].pick(r) if r.random() < 0.92 else "en"
 
     # ids --------------------------------------------------------------
     def snowflake(self, ts_ms: int) -> str:
@@ -309,9 +316,13 @@ class People:
         return cul, first, last, year
 
     def claim(self, handle: str) -> str:
-        """Reserve a handle, as the platform would: taken -> add digits."""
+        """Reserve a handle, as the platform would: taken -> add digits.
+
+        Words that read like a label ("spam", "bot" ...) are broken up, for every
+        account alike ("itspamela" -> "its_pamela"), so no handle hints at its truth.
+        """
         r = self.r
-        handle = handle[:20] or "user"
+        handle = _LABEL_WORDS.sub(lambda m: m.group(0)[0] + "_" + m.group(0)[1:], handle[:20] or "user")[:20]
         key = handle.lower()
         while key in self.taken:
             handle = handle[:16] + str(r.randint(1, 9999 if r.random() < 0.5 else 99))
@@ -542,8 +553,9 @@ _FIXED_SCENARIOS = {
             w5  0.55  200  burst    12    organic            organic     organic      politics   organic        residential organic   fresh  mix     organic organic  organic  mimic        fast
             w6  0.70  45   burst    20    name_letters       family      family       invest     gmail_template dc16        fixed     one    web     same    mismatch none     reply_spam   fast
         """, """
-            flash_crowd flash-crowd 0.45 520 12
-            campus      campus      0.15 260 110
+            flash_crowd flash-crowd          0.45 520 12
+            campus      campus               0.15 260 110
+            corporate   corporate-onboarding 0.80 70  25
         """),
     "rotating": ("""
             r1  0.08  500  burst    25    word_digits        from_handle family       followers  disposable     residential organic   fresh  web     default organic  none     follow_train fast
@@ -663,7 +675,7 @@ def _scenario_mix_unseen(r, hours):
 SCENARIOS: dict[str, tuple[Callable, str]] = {
     "default": (_fixed("default"), "6 waves of different styles (hosting /24 burst, rotating residential "
                 "trickle, mobile phone farm, IPv6 trickle, organic-looking lockstep, tiny same-device) + "
-                "flash crowd + campus"),
+                "flash crowd, campus, corporate onboarding"),
     "rotating": (_fixed("rotating"), "4 waves that each rotate IP, device and/or user agent per account; "
                  "found only through the traits they keep"),
     "slow-trickle": (_fixed("slow-trickle"), "4 waves arriving at 0.4-1 per minute over hours"),
@@ -798,11 +810,28 @@ class Simulator:
         return out
 
     # ---------------------------------------------------------------- run
+    def scenario_specs(self) -> tuple[list, list]:
+        """The scenario's waves and cohorts; runs longer than a block repeat it with new campaigns."""
+        blocks = max(1, math.ceil(self.hours / BLOCK_HOURS - 1e-9))
+        waves, cohorts = [], []
+        for k in range(blocks):
+            ws, cs = SCENARIOS[self.scenario][0](self.rs, self.hours / blocks)
+            for spec in ws + cs:
+                spec.at = (k + spec.at) / blocks
+                if k:
+                    if isinstance(spec, WaveSpec):
+                        spec.wave = f"{spec.wave}-b{k + 1}"
+                    else:
+                        spec.name = f"{spec.name}-b{k + 1}"
+            waves += ws
+            cohorts += cs
+        return waves, cohorts
+
     def run(self) -> list:
         accounts: list = []
         for t, code in self.organic_arrivals():
             accounts.append(Account(t, code, "benign"))
-        waves, cohorts = SCENARIOS[self.scenario][0](self.rs, self.hours)
+        waves, cohorts = self.scenario_specs()
         scale = max(0.25, self.rate / DEFAULT_RATE) ** 0.5 if self.rate > 0 else 0.5
         for spec in waves:
             st = WaveState(self, spec)
@@ -845,7 +874,7 @@ class Simulator:
             flow = ("web" if x < (0.30 if mobile_heavy else 0.44) else
                     "android" if x < (0.83 if mobile_heavy else 0.70) else
                     "ios" if x < 0.992 else "api")
-        lang = w.lang_w[code].pick(r) if r.random() < 0.92 else "en"
+        lang = w.lang(r, code)
         ev = {"type": "signup", "username": handle}
         dn = p.display(first, last, code)
         if dn is not None:
@@ -959,18 +988,26 @@ class Simulator:
             ev["target"] = target
         if text is not None:
             ev["text"] = text
-        if ip is not None:
+        if ip is not None and self.r.random() < 0.95:  # some services do not forward the client IP
             ev["ip"] = ip
         ev["truth"] = self.truth(a)
         self.emit(t_ms, self.world.by_code[a.code].utc_offset, ev)
 
     def organic_text(self) -> str:
         r = self.r
-        return r.choice(W.POST_TEMPLATES).format(
-            show=r.choice(W.SHOWS), interest=r.choice(N.INTERESTS), emoji=r.choice(W.EMOJI),
-            food=r.choice(W.FOODS), thing=r.choice(W.THINGS), team=r.choice(W.TEAMS),
-            pet=r.choice(W.PETS), artist=r.choice(W.ARTISTS), n=r.randint(2, 6),
-            place=r.choice(W.BIO_PLACES))
+        core = r.choice(W.POST_TEMPLATES if r.random() < 0.55 else W.MORE_POSTS)
+        text = (r.choice(W.POST_OPENERS) + core + r.choice(W.POST_CLOSERS)).format(
+            show=r.choice(W.SHOWS), interest=r.choice(N.INTERESTS), interest2=r.choice(N.INTERESTS),
+            emoji=r.choice(W.EMOJI), food=r.choice(W.FOODS), thing=r.choice(W.THINGS),
+            team=r.choice(W.TEAMS), pet=r.choice(W.PETS), artist=r.choice(W.ARTISTS),
+            n=r.randint(2, 12), place=r.choice(W.BIO_PLACES), relation=r.choice(W.BIO_RELATIONS),
+            handle=r.choice(N.NOUNS) + r.choice(("", "_", "")) + r.choice(N.NOUNS))
+        x = r.random()
+        if x < 0.12:
+            text = text.capitalize()
+        elif x < 0.15:
+            text = text.upper()
+        return text
 
     def organic_activity(self, a: Account, aid: str, ip: str, flow: str, extra: int = 0,
                          onboarding: Optional[float] = None):
@@ -983,7 +1020,7 @@ class Simulator:
             sugg = w.suggested[a.code]
             for target in r.sample(sugg, r.randint(2, min(10, len(sugg)))):
                 t += int(r.uniform(1.5, 12) * 1000)
-                self.act(a, aid, t, "follow", target, ip=ip if r.random() < 0.9 else None)
+                self.act(a, aid, t, "follow", target, ip=ip)
         n = extra + (0 if r.random() < 0.22 else min(40, int(r.expovariate(1 / 4.0)) + 1))
         t = a.t_ms + int(_lognormal_s(r, 600, 1.4) * 1000)
         for _ in range(n):
@@ -1224,7 +1261,7 @@ class WaveState:
         # flow, ua, device
         flow = self.flow or r.choice(("web", "web", "ios", "android", "android"))
         ev["signup_flow"] = flow
-        ev["lang"] = w.lang_w[self.claimed].pick(r) if s.country != "organic" else w.lang_w[a.code].pick(r)
+        ev["lang"] = w.lang(r, self.claimed if s.country != "organic" else a.code)
         if s.avatar == "default":
             ev["avatar"] = "default"
         elif s.avatar == "same":
@@ -1419,8 +1456,11 @@ class CohortState:
         self.company = r.choice(w.companies)
         self.show_account = w.popular[r.randrange(50)]
         self.show_post = w.snowflake(sim.start_ms + int(c.at * sim.hours * 3600_000) - 600_000)
-        self.show_ref = r.choice((f"https://www.youtube.com/watch?v={_hex(r, 11)}", f"https://t.co/{_hex(r, 10)}",
-                                  f"https://www.{r.choice(('bbc.co.uk', 'globo.com', 'nbc.com', 'tf1.fr', 'televisa.com'))}/live"))
+        tv = {"GB": "www.bbc.co.uk", "BR": "globoplay.globo.com", "US": "www.nbc.com", "FR": "www.tf1.fr",
+              "MX": "www.televisa.com", "JP": "www.nhk.or.jp", "KR": "www.kbs.co.kr", "IN": "www.hotstar.com",
+              "ES": "www.antena3.com", "DE": "www.zdf.de", "IT": "www.raiplay.it"}.get(self.home)
+        self.show_ref = r.choice((f"https://www.youtube.com/watch?v={_hex(r, 11)}", f"https://t.co/{_hex(r, 10)}")
+                                 + ((f"https://{tv}/live",) * 2 if tv else ()))
         self.org_account = w.old_id()
         self.org_extra = [w.old_id() for _ in range(3)]
         self.colleagues: list = []
@@ -1468,7 +1508,7 @@ class CohortState:
                 ev["bio"] = f"{r.choice(W.BIO_ROLES).replace('_', ' ').capitalize()} @ {self.company.split('.')[0].capitalize()}"
             ev["email"] = f"{first[0].lower()}.{last[0].lower()}@{self.company}"
             ev["signup_flow"] = "web"
-            ev["lang"] = w.lang_w[a.code].pick(r)
+            ev["lang"] = w.lang(r, a.code)
             ev["avatar"] = "default" if r.random() < 0.7 else _hex(r, 32)
             ev["referrer"] = r.choice((f"https://intranet.{self.company}/social", "https://login.microsoftonline.com/"))
             a_, b, c = self.nat[0]
