@@ -11,6 +11,7 @@ from streams.settings import Settings
 INPUT_TOPICS = ("signups", "activity", "labels")
 OUTPUT_TOPICS = ("actions", "waves", "dead-letter")
 CONTROL_TOPIC = "control"
+CONTROL_AUDIT_TOPIC = "control-audit"
 ALL_TOPICS = INPUT_TOPICS + OUTPUT_TOPICS + (CONTROL_TOPIC,)
 
 
@@ -21,6 +22,8 @@ def topic_specs(s: Settings) -> dict[str, tuple[int, dict]]:
         specs[s.topic(name)] = (max(6, s.partitions) if name in INPUT_TOPICS else s.partitions, {})
     specs[s.topic("waves")] = (s.partitions, {"cleanup.policy": "compact,delete"})
     specs[s.topic(CONTROL_TOPIC)] = (1, {"cleanup.policy": "compact", "min.compaction.lag.ms": "0"})
+    # every accepted control change, kept (control is compacted): `breakwater config history`
+    specs[s.topic(CONTROL_AUDIT_TOPIC)] = (1, {"cleanup.policy": "delete", "retention.ms": "-1"})
     # internal topics of the worker (streams/detect.py): the totally ordered detect log
     # and the compacted engine snapshots
     from streams.detect import detect_topic, snapshot_topic
