@@ -9,7 +9,7 @@ import re
 import orjson
 import pytest
 
-from offline import simulate
+from offline import sim_waves, simulate
 from streams.contract import decode, parse_event, parse_time, truth_of
 
 SMALL = dict(hours=2.0, rate=6.0)
@@ -158,12 +158,12 @@ def test_mix_unseen_uses_styles_no_tuned_scenario_has():
             continue
         waves, _ = simulate.SCENARIOS[name][0](None, 6.0)
         for w in waves:
-            fixed.update((k, getattr(w, k)) for k in simulate._TRAIT_CHOICES)
-    unseen = {(k, v) for k, vs in simulate._UNSEEN_CHOICES.items() for v in vs}
+            fixed.update((k, getattr(w, k)) for k in sim_waves._TRAIT_CHOICES)
+    unseen = {(k, v) for k, vs in sim_waves._UNSEEN_CHOICES.items() for v in vs}
     assert not unseen & fixed
     for seed in range(3):
-        waves, cohorts = simulate._scenario_mix_unseen(__import__("random").Random(seed), 6.0)
-        used = {(k, getattr(w, k)) for w in waves for k in simulate._TRAIT_CHOICES}
+        waves, cohorts = sim_waves._scenario_mix_unseen(__import__("random").Random(seed), 6.0)
+        used = {(k, getattr(w, k)) for w in waves for k in sim_waves._TRAIT_CHOICES}
         assert used & unseen and 5 <= len(waves) <= 8 and cohorts
 
 
