@@ -265,15 +265,20 @@ def _cresci_group(path: str) -> Optional[str]:
     return None
 
 
-def import_cresci(path: str, col: Optional[Collector] = None) -> Collector:
-    col = col or Collector()
+def _csv_files(path: str, col: Collector) -> Iterator[tuple[str, dict, Iterator[dict]]]:
+    """(file, first row, all rows) for each non-empty CSV file at or below ``path``."""
     for f in _files(path, r"\.csv(\.gz)?$"):
         rows = _csv_rows(f)
-        try:
-            first = next(rows)
-        except StopIteration:
+        first = next(rows, None)
+        if first is None:
             col.report.notes.append(f"note: {f} is empty")
             continue
+        yield f, first, _chain(first, rows)
+
+
+def import_cresci(path: str, col: Optional[Collector] = None) -> Collector:
+    col = col or Collector()
+    for f, first, rows in _csv_files(path, col):
         if "screen_name" not in first or "created_at" not in first:
             col.report.notes.append(f"note: {f} is not a cresci users file (no screen_name/created_at): not read")
             continue
@@ -283,7 +288,7 @@ def import_cresci(path: str, col: Optional[Collector] = None) -> Collector:
             continue
         col.report.files.append(f)
         where = os.path.relpath(f, path) if os.path.isdir(path) else os.path.basename(f)
-        for row in _chain(first, rows):
+        for row in rows:
             if "dataset" in row:
                 label, wave = _CRESCI_2015.get((row.get("dataset") or "").strip(), (None, None))
             else:
@@ -399,15 +404,13 @@ def _campaign(path: str) -> str:
 
 def import_twitter_io(path: str, col: Optional[Collector] = None) -> Collector:
     col = col or Collector()
-    for f in _files(path, r"\.csv(\.gz)?$"):
-        rows = _csv_rows(f)
-        try:
-            first = next(rows)
-        except StopIteration:
-            continue
+    for f, first, rows in _csv_files(path, col):
         if "userid" in first:
             cols = ("userid", "account_creation_date", "user_screen_name", "user_display_name",
                     "user_profile_description", "account_language")
+        elif "dataset" in first or _cresci_group(f):
+            col.report.notes.append(f"note: {f} is a cresci file (labels inside): not read; use 'import cresci'")
+            continue
         elif "screen_name" in first and "created_at" in first and "id" in first:
             cols = ("id", "created_at", "screen_name", "name", "description", "lang")
         else:
@@ -416,7 +419,7 @@ def import_twitter_io(path: str, col: Optional[Collector] = None) -> Collector:
         col.report.files.append(f)
         wave = _campaign(f)
         hashed = 0
-        for row in _chain(first, rows):
+        for row in rows:
             aid, created, user, name, desc, lang = (row.get(c) for c in cols)
             if aid and aid == user and len(aid) > 30:
                 hashed += 1

@@ -129,3 +129,11 @@ def test_cli(tmp_path, capsys):
     assert orjson.loads(lines[0])["truth"] == {"label": "spam", "wave": "x_082099"}
     err = capsys.readouterr().err
     assert "skipped 1" in err and "no account creation time" in err
+
+
+@needs_data
+def test_twitter_io_on_the_whole_data_folder_does_not_take_cresci_files_as_spam():
+    evs, rep = importers.import_events("twitter-io", DATA)
+    waves = {e["truth"]["wave"] for e in evs}
+    assert waves == {"china_082019_1", "nbc-ira-russian-trolls-2018"}
+    assert sum("cresci file" in n for n in rep.notes) >= 4
