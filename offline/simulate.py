@@ -70,7 +70,11 @@ class Simulator:
         if hours <= 0 or rate < 0:
             raise ValueError("hours must be > 0 and rate >= 0")
         self.seed, self.hours, self.rate, self.scenario = seed, hours, rate, scenario
-        self.start_ms = int(round(parse_time(start) * 1000))
+        try:
+            self.start_ms = int(round(parse_time(start) * 1000))
+        except ValueError:
+            raise ValueError(f"start {start!r} is not an RFC 3339 time with a zone "
+                             "(e.g. 2019-08-19T00:00:00Z)") from None
         self.end_ms = self.start_ms + int(hours * 3600_000)
         # separate streams: organic traffic, scenario/waves, and the world's fixed pools
         base = hashlib.sha256(f"breakwater-sim:{seed}:{scenario}".encode()).digest()
@@ -189,11 +193,15 @@ class Simulator:
         for t, code in self.organic_arrivals():
             accounts.append(Account(t, code, "benign"))
         waves, cohorts = self.scenario_specs()
-        scale = max(0.25, self.rate / DEFAULT_RATE) ** 0.5 if self.rate > 0 else 0.5
+        # groups shrink in runs shorter than a block (a 30-minute window does not hold six
+        # full campaigns), never below ~30 accounts; look-alike crowds follow the organic rate
+        short = min(1.0, self.hours / BLOCK_HOURS)
+        scale = (max(0.25, self.rate / DEFAULT_RATE) ** 0.5 if self.rate > 0 else 0.5) * short
         for spec in waves:
             st = WaveState(self, spec)
             offset = self.world.by_code[st.home].utc_offset
-            for i, t in enumerate(self.spec_arrivals(spec.size, spec.at, spec.arrival, spec.rate, 0, offset)):
+            n = max(min(spec.size, 30), round(spec.size * short))
+            for i, t in enumerate(self.spec_arrivals(n, spec.at, spec.arrival, spec.rate, 0, offset)):
                 accounts.append(Account(t, st.code(), "spam", spec.wave, None, st, i))
         for c in cohorts:
             st = CohortState(self, c)
@@ -509,6 +517,11 @@ def register(subparsers) -> None:
 def run(args) -> int:
     t0 = _time.monotonic()
     stats: dict = {}
+    try:
+        Simulator(args.seed, args.hours, args.rate, args.scenario, args.start)  # check the arguments
+    except ValueError as exc:
+        print(f"simulate: {exc}", file=sys.stderr)
+        return 2
     print(f"simulate: scenario {args.scenario}, seed {args.seed}, {args.hours:g} h, "
           f"{args.rate:g} organic sign-ups/min ...", file=sys.stderr)
     out = sys.stdout.buffer if args.out == "-" else open(args.out, "wb")

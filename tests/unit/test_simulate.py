@@ -129,7 +129,7 @@ def test_organic_diversity_and_realistic_shares():
 
 
 def test_labels_are_late_sparse_and_sometimes_wrong():
-    evs = list(simulate.generate(seed=4, hours=8, rate=20))
+    evs = list(simulate.generate(seed=4, hours=6, rate=12))
     signup_ts = {e["account_id"]: parse_time(e["ts"]) for e in evs if e["type"] == "signup"}
     labels = [e for e in evs if e["type"] == "label"]
     assert 0 < len(labels) < 0.06 * len(signup_ts)
@@ -174,3 +174,17 @@ def test_long_runs_get_new_campaigns_per_block():
     assert len(ids) == len(set(ids)) == 3 * 6
     assert len({c.name for c in cohorts}) == len(cohorts)
     assert all(0 <= w.at < 1 for w in waves)
+
+
+def test_short_runs_shrink_groups_and_bad_arguments_are_refused(tmp_path, capsys):
+    stats = {}
+    evs = list(simulate.generate(seed=1, hours=0.25, rate=20, stats=stats))
+    waves = collections.Counter(e["truth"]["wave"] for e in evs if e["type"] == "signup" and e["truth"]["wave"])
+    assert waves and all(n <= 60 for n in waves.values())
+    assert 0.05 < stats["spam"] / stats["accounts"] < 0.6
+    p = argparse.ArgumentParser()
+    simulate.register(p.add_subparsers())
+    for bad in (["--hours", "0"], ["--rate", "-1"], ["--start", "yesterday"]):
+        args = p.parse_args(["simulate", "--out", str(tmp_path / "x.jsonl"), *bad])
+        assert args.func(args) == 2
+    assert "start" in capsys.readouterr().err
