@@ -171,6 +171,12 @@ CASES = [
     ], [quiet("BreakwaterRecoveryStuck", "10m"),
         fire("BreakwaterRecoveryStuck", "16m", {"instance": "breakwater-0"})]),
 
+    ("the engine fails on a few events", [
+        s("breakwater_engine_errors_total", 'instance="breakwater-0"', "0x5 1 2 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3"),
+    ], [quiet("BreakwaterEngineErrors", "5m"),
+        fire("BreakwaterEngineErrors", "9m", {}, "3"),
+        quiet("BreakwaterEngineErrors", "25m")]),
+
     ("one worker misses a settings change", [
         s("breakwater_config_version", 'instance="breakwater-0", mode="live"', "3x12"),
         s("breakwater_config_version", 'instance="breakwater-1", mode="live"', "3 3 4x10"),
