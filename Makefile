@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DURATION ?= 0
 PYTEST_ARGS ?=
 
-.PHONY: demo test unit integration install kafka-start kafka-stop clean
+.PHONY: demo test unit integration install kafka-start kafka-stop clean prometheus
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,12 @@ demo: $(STAMP)
 
 ## The whole suite: unit, doctests and integration tests against a real broker
 ## (started on 127.0.0.1:19092 by the tests and stopped again at the end).
-test: $(STAMP)
+test: $(STAMP) prometheus
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Prometheus 2.42 + promtool from Debian (no daemon is started), for tests/integration/test_prometheus.py.
+prometheus:
+	@command -v promtool >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not integration" $(PYTEST_ARGS)
