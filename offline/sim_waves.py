@@ -8,8 +8,8 @@ campus behind one NAT, corporate onboarding, app-store feature spike).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Callable, Optional
 
 from offline import names as N
 from offline import sim_spam as S
@@ -50,6 +50,14 @@ class WaveSpec:
     act: str = "follow_train"       # what accounts do after sign-up
     timing: str = "fast"            # fast | dormant (wake up together later) | slow
     active_share: float = 0.85      # share of accounts that act at all
+    consistency: Optional[float] = None  # share of accounts that follow each profile template
+    #                                      (the rest look organic in that trait); None: drawn
+
+
+#: The organic-looking style of each profile trait: what an account that does not follow
+#: the campaign's template for that trait (tool mix-ups, hand-made accounts) falls back to.
+ORGANIC_STYLE = {"display": "organic", "bio": "organic", "mail": "organic", "avatar": "organic",
+                 "device": "fresh", "ua": "organic", "referrer": "organic"}
 
 
 @dataclass
@@ -193,9 +201,13 @@ def _scenario_mix_unseen(r, hours):
     waves = []
     for i in range(r.randint(5, 8)):
         t = {}
+        stealth = r.uniform(0.2, 0.6)  # how many profile traits look organic
         for k, options in _TRAIT_CHOICES.items():
             unseen = _UNSEEN_CHOICES.get(k)
-            t[k] = r.choice(unseen) if unseen and r.random() < 0.5 else r.choice(options)
+            if k in ORGANIC_STYLE and r.random() < stealth:
+                t[k] = ORGANIC_STYLE[k]
+            else:
+                t[k] = r.choice(unseen) if unseen and r.random() < 0.5 else r.choice(options)
         arrival = t["arrival"]
         rate = {"burst": r.choice((10, 30, 80, 250)), "trickle": r.choice((0.5, 1, 2, 4)),
                 "pulses": r.choice((20, 60, 150)), "diurnal": r.choice((0.3, 0.8, 1.5)),
@@ -204,7 +216,7 @@ def _scenario_mix_unseen(r, hours):
         waves.append(WaveSpec(f"u{i + 1}", r.uniform(0.02, 0.8), size, arrival, float(rate),
                               t["handle"], t["display"], t["bio"], t["family"], t["mail"], t["ip"],
                               t["ua"], t["device"], t["flow"], t["avatar"], t["country"], t["referrer"],
-                              t["act"], t["timing"], r.uniform(0.5, 1.0)))
+                              t["act"], t["timing"], r.uniform(0.5, 1.0), r.uniform(0.6, 0.95)))
     kinds = r.sample(("flash_crowd", "campus", "corporate", "appstore"), r.randint(2, 4))
     cohorts = [CohortSpec(k, f"{k.replace('_', '-')}-{i + 1}", r.uniform(0.05, 0.8),
                           {"flash_crowd": r.randint(200, 900), "campus": r.randint(100, 400),
@@ -299,6 +311,9 @@ class WaveState:
         self.mimic_pop = [w.popular[i] for i in r.sample(range(200), 8)]
         self.posts = [w.snowflake(sim.start_ms + r.randrange(int(sim.hours * 3600_000))) for _ in range(r.randint(1, 3))]
         self.activate = sim.start_ms + int(min(0.97, spec.at + r.uniform(0.1, 0.35)) * sim.hours * 3600_000)
+        self.consistency = spec.consistency if spec.consistency is not None else r.uniform(0.8, 0.97)
+        self.near_bases = [self.near_base] + [self.bio_t.expand(r, link=self.link(), **self.slots)
+                                              for _ in range(r.randint(0, 3))]
         # styles only the held-out scenario uses
         self.seeded_shape = "".join(r.choice("llCvcd") for _ in range(r.randint(6, 11)))
         bb = w.nets[self.home].broadband
@@ -358,8 +373,14 @@ class WaveState:
                 h = people.handle(fl, ll, year)
         return h, first, last
 
+    def variant(self, r: random.Random) -> WaveSpec:
+        """This account's spec: each profile template followed with probability `consistency`."""
+        off = {k: v for k, v in ORGANIC_STYLE.items() if r.random() >= self.consistency}
+        return replace(self.s, **off) if off else self.s
+
     def account(self, a: Account):
-        sim, s, w, r = self.sim, self.s, self.sim.world, self.sim.rs
+        sim, w, r = self.sim, self.sim.world, self.sim.rs
+        s = self.variant(r)
         p = sim.people
         h, first, last = self.handle(r)
         handle = p.claim(h)
@@ -389,7 +410,7 @@ class WaveState:
         if s.bio == "family":
             bio = self.bio_t.expand(r, link=self.link(), **self.slots)
         elif s.bio == "near_dup":
-            bio = _mutate(r, self.near_base)
+            bio = _mutate(r, r.choice(self.near_bases))
         elif s.bio == "pool":
             bio = r.choice(self.bio_pool)
         elif s.bio == "organic":
