@@ -188,3 +188,43 @@ def test_short_runs_shrink_groups_and_bad_arguments_are_refused(tmp_path, capsys
         args = p.parse_args(["simulate", "--out", str(tmp_path / "x.jsonl"), *bad])
         assert args.func(args) == 2
     assert "start" in capsys.readouterr().err
+
+
+def _groups(events):
+    g = collections.defaultdict(list)
+    for e in events:
+        if e["type"] == "signup":
+            g[e["truth"]["wave"] or e["truth"].get("cohort") or "organic"].append(e)
+    return g
+
+
+def test_waves_differ_in_what_they_share_and_one_rotates_ip_and_device(default_events):
+    g = _groups(default_events)
+
+    def distinct(group, f):
+        vals = [f(e) for e in g[group]]
+        return len(set(vals)) / len(vals)
+
+    net = lambda e: e["ip"].rsplit(".", 1)[0] if "." in e["ip"] else e["ip"][:19]  # noqa: E731
+    # w2: residential proxies and fresh devices -> nearly every account its own /24 and device
+    assert distinct("w2", net) > 0.9 and distinct("w2", lambda e: e.get("device_id")) > 0.9
+    # w1: one hosting /24 range; w4: one IPv6 /64 and one display name
+    assert distinct("w1", net) < 0.1
+    assert len({e["ip"][:19] for e in g["w4"]}) == 1
+    assert max(collections.Counter(e.get("display_name") for e in g["w4"]).values()) / len(g["w4"]) > 0.6
+    # organic-looking lockstep wave: handles as diverse as organic ones
+    assert distinct("w5", lambda e: re.sub(r"\d+", "9", e["username"].lower())) > 0.8
+
+
+def test_hard_negatives_share_traits_like_waves(default_events):
+    evs = list(simulate.generate(seed=2, hours=6, rate=4, scenario="hard-negatives"))
+    g = _groups(evs)
+    campus = g["campus"]
+    assert len({e["ip"].rsplit(".", 1)[0] for e in campus}) <= 2
+    assert collections.Counter(e.get("email", "@").split("@")[1] for e in campus).most_common(1)[0][1] > 0.6 * len(campus)
+    corp = g["corporate-onboarding"]
+    assert len({e["user_agent"] for e in corp}) == 1 and len({e["email"].split("@")[1] for e in corp}) == 1
+    assert all(re.fullmatch(r"[a-z]+\.[a-z]+", e["email"].split("@")[0]) for e in corp)  # templated, yet benign
+    crowd = g["flash-crowd"]
+    assert collections.Counter(e.get("referrer") for e in crowd).most_common(1)[0][1] > 0.5 * len(crowd)
+    assert all(e["truth"]["label"] == "benign" for grp in ("campus", "flash-crowd", "appstore-feature") for e in g[grp])
