@@ -303,6 +303,9 @@ class People:
     def handle(self, first: str, last: str, year: int) -> str:
         r = self.r
         f, l_ = first.lower(), last.lower()
+        if r.random() < 0.07:  # kept the platform's suggestion: name + 8 digits, as typed
+            base = first + (last[0] if r.random() < 0.5 else "")
+            return base[:7] + "".join(str(r.randrange(10)) for _ in range(8))
         x = r.random()
         if x < 0.30:
             h = r.choice((f + l_, f + "_" + l_, f + l_, f[0] + l_, f + l_[0], l_ + f, f + "_" + l_[0], f))
@@ -374,6 +377,11 @@ class People:
             return ""
         if x < 0.58:
             return r.choice(W.BIO_COMMON)
+        if x < 0.63:  # creators and small businesses: promotional, with a link, yet organic
+            return r.choice(W.BIO_PROMO).format(
+                interest=r.choice(N.INTERESTS), place=r.choice(W.BIO_PLACES), emoji=r.choice(W.EMOJI),
+                handle=first.lower() + r.choice(("", "_", ".", "official", str(r.randint(1, 99)))),
+                shop=r.choice(N.NOUNS) + r.choice(("shop", "studio", "co", "designs", "crafts")))
         t = r.choice(W.BIO_TEMPLATES)
         out = t.format(
             role=r.choice(W.BIO_ROLES).replace("_", " "), interest=r.choice(N.INTERESTS),

@@ -228,6 +228,14 @@ BIO_TEMPLATES = (
     "{emoji} {role} {emoji}", "{interest}, {interest2}, {interest3}", "{name}'s {relation} {emoji}",
     "{role}. {opinion}", "{opinion}", "{interest} | {age}", "{lang_phrase}",
 )
+#: Organic but promotional bios (creators, shops, musicians): links and calls to action.
+BIO_PROMO = (
+    "{interest} content every week 🎥 youtube.com/c/{handle}", "Handmade {interest} stuff 🧶 etsy.com/shop/{shop}",
+    "DM for collabs 📩 | {interest}", "📍{place} | bookings: {handle}@gmail.com", "Link in bio 👇 linktr.ee/{handle}",
+    "New single out now 🎶 spoti.fi/{handle}", "Shop: {shop}.com {emoji}", "Photographer 📷 {place} | DM for shoots",
+    "{interest} coach | free guide 👉 {shop}.com/free", "Twitch: twitch.tv/{handle} {emoji}",
+    "Follow my {interest} page @{handle}", "Small business owner {emoji} {shop}.com", "Podcast: {interest} talk 🎙️ anchor.fm/{handle}",
+)
 BIO_OPINIONS = (
     "Opinions are my own", "RT ≠ endorsement", "Coffee first", "Still figuring it out",
     "Probably tweeting about {interest}", "Here for the memes", "Sarcasm is my love language",
