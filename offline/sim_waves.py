@@ -307,9 +307,15 @@ class WaveState:
         self.referrer = r.choice((f"https://{self.link_domain}/", f"https://t.co/{rand_hex(r, 10)}",
                                   f"https://www.youtube.com/watch?v={rand_hex(r, 11)}", "https://www.google.com/"))
         # activity plan shared by the campaign
-        self.customers = [w.snowflake(sim.start_ms - r.randrange(200 * 86400_000)) for _ in range(r.randint(3, 12))]
+        # whom the campaign promotes: real accounts of the long tail (organic users follow
+        # them too, now and then) or fresh ones bought into existence
+        self.customers = [w.popular[r.randrange(150, 3000)] if r.random() < 0.5 else
+                          w.snowflake(sim.start_ms - r.randrange(200 * 86400_000))
+                          for _ in range(r.randint(3, 12))]
         self.mimic_pop = [w.popular[i] for i in r.sample(range(200), 8)]
-        self.posts = [w.snowflake(sim.start_ms + r.randrange(int(sim.hours * 3600_000))) for _ in range(r.randint(1, 3))]
+        self.posts = [w.posts[r.randrange(100, 3000)] if r.random() < 0.5 else
+                      w.snowflake(sim.start_ms + r.randrange(int(sim.hours * 3600_000)))
+                      for _ in range(r.randint(1, 3))]
         self.activate = sim.start_ms + int(min(0.97, spec.at + r.uniform(0.1, 0.35)) * sim.hours * 3600_000)
         self.consistency = spec.consistency if spec.consistency is not None else r.uniform(0.8, 0.97)
         self.near_bases = [self.near_base] + [self.bio_t.expand(r, link=self.link(), **self.slots)
