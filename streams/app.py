@@ -111,6 +111,10 @@ def create_app(settings: Settings) -> faust.App:
         broker_heartbeat_interval=min(2.0, settings.session_timeout / 3),
         producer_linger_ms=1,
         consumer_auto_offset_reset="earliest",
+        # small per-partition fetches: stage 1 interleaves partitions finely, so the
+        # detect topic stays close to event-time order even while catching up
+        consumer_max_fetch_size=32 * 1024,
+        broker_max_poll_records=200,
         web_enabled=True,
     )
     metrics = Metrics()
@@ -192,6 +196,7 @@ def create_app(settings: Settings) -> faust.App:
             ready = loop.ready and not app.rebalancing
             return self.json({"ready": ready, "recovering": not loop.ready,
                               "assigned_partitions": assigned, "detect_offset": loop.position,
+                              "applied_events": loop.applied,
                               "leader": loop.leader}, status=200 if ready else 503)
 
     signups_topic = raw_topic(settings.topic("signups"))

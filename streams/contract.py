@@ -43,7 +43,7 @@ class InvalidEvent(ValueError):
 REASON_CODES = (
     "malformed_json", "not_utf8", "not_object", "empty", "unknown_type",
     "missing_field", "wrong_type", "too_long", "bad_value", "bad_time", "too_large",
-    "contract",
+    "contract", "internal",
 )
 
 #: Allowed ``activity.action`` values.

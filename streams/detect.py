@@ -8,9 +8,12 @@ totally ordered detect topic. Exactly one worker — the one that owns partition
 of ``signups`` in the Faust consumer group — publishes decisions; the others are
 hot standbys whose state is already current when they take over.
 
-Nothing is lost or doubled on failover: each published decision carries ``seq``
-(the detect-topic offset that caused it). A new leader reads the last ``seq`` on
-``actions`` and publishes the decisions after it from its own buffer. A restarted
+Events reach the engine in event-time order: stage 1 interleaves the source
+partitions, so an :class:`streams.align.Aligner` merges them back by event time.
+
+Nothing is lost or doubled on failover: followers keep the decisions of the last
+minutes; a new leader reads the recent tail of ``actions`` and publishes the
+buffered decisions that are not already an account's last action. A restarted
 worker restores the latest engine snapshot (a compacted topic written by the
 leader) and replays the detect topic from the snapshot's offset.
 """
@@ -27,7 +30,8 @@ from typing import Callable, Optional
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from streams.contract import decision_to_dict, event_from_wire
+from streams.align import Aligner
+from streams.contract import decision_to_dict, event_from_wire, format_time
 from streams.metrics import Metrics
 from streams.settings import Settings
 
@@ -110,30 +114,34 @@ class SnapshotStore:
 class DetectLoop:
     """Runs the engine over the detect topic; publishes decisions when leader."""
 
+    #: Followers keep the decisions of this many recent wall-clock seconds, so that a
+    #: new leader can publish what the old one may not have.
+    KEEP_SECONDS = 120.0
+
     def __init__(self, settings: Settings, metrics: Metrics, engine_factory: Callable,
-                 is_leader: Callable[[], bool], snapshot_every: float = 30.0,
-                 buffer_size: int = 200_000):
+                 is_leader: Callable[[], bool], buffer_size: int = 200_000):
         self.s = settings
         self.m = metrics
-        self.engine_factory = engine_factory
         self.engine = engine_factory()
         self.is_leader = is_leader
-        self.snapshot_every = snapshot_every
+        self.snapshot_every = settings.snapshot_seconds
         self.store = SnapshotStore(settings)
         self.topic = detect_topic(settings)
         self.tp = TopicPartition(self.topic, 0)
-        self.buffer: deque = deque(maxlen=buffer_size)  # (seq, [(decision, ingest_ts)])
-        self.emitted_upto = -1
-        self.position = -1          # last detect offset applied to the engine
+        self.aligner = Aligner(idle_after=settings.align_idle_seconds)
+        self.buffer: deque = deque(maxlen=buffer_size)  # (wall time, decisions, ingest ms)
+        self.position = -1          # last detect offset read
         self.leader = False
         self.ready = False
         self.last_progress = time.monotonic()
         self.end_offset = 0
-        self.processed = 0
         self.producer: Optional[AIOKafkaProducer] = None
         self.last_snapshot = time.monotonic()
         self.snapshot_position = -1
         self.wave_updates: list[dict] = []
+        self.src_hw: dict[tuple, int] = {}  # highest source offset applied, per source partition
+        self.applied = 0  # distinct input events applied to the engine, ever (kept in snapshots)
+        self.failed: list = []  # events the engine raised on: dead-lettered by the leader
 
     # ------------------------------------------------------------------ life
     async def run(self) -> None:
@@ -145,7 +153,8 @@ class DetectLoop:
         await self.producer.start()
         snap = await self.store.load()
         if snap is not None:
-            self.engine = pickle.loads(snap[0])
+            state = pickle.loads(snap[0])
+            self.engine, self.src_hw, self.applied = state["engine"], state["src_hw"], state["applied"]
             self.position = self.snapshot_position = snap[1]
             self.m.state_bytes.set(len(snap[0]))
             log.info("restored engine snapshot (%d bytes) at detect offset %d", len(snap[0]), snap[1])
@@ -161,11 +170,17 @@ class DetectLoop:
                 await consumer.seek_to_beginning(self.tp)
             self.end_offset = (await consumer.end_offsets([self.tp]))[self.tp]
             while True:
-                batches = await consumer.getmany(self.tp, timeout_ms=100, max_records=2000)
+                wait = 10 if self.aligner.pending() else 100
+                batches = await consumer.getmany(self.tp, timeout_ms=wait, max_records=2000)
                 msgs = batches.get(self.tp, [])
+                for msg in msgs:
+                    self.position = msg.offset
+                    rec = orjson.loads(msg.value)
+                    src = rec.get("src") or ("signups", -1, msg.offset)
+                    self.aligner.push((src[0], src[1]), rec["e"]["ts"], (msg.offset, rec))
                 if msgs:
-                    self.apply(msgs)
                     self.last_progress = time.monotonic()
+                self.apply(self.aligner.pop_ready())
                 hw = consumer.highwater(self.tp)
                 if hw is not None:
                     self.end_offset = hw
@@ -178,22 +193,46 @@ class DetectLoop:
                 await self.publish()
                 await self.maybe_snapshot()
         finally:
+            if self.leader:
+                try:  # a clean stop leaves a fresh snapshot: the next start replays little
+                    await asyncio.wait_for(self.snapshot(), 10)
+                except Exception as exc:  # noqa: BLE001 - shutting down anyway; say why
+                    log.warning("final snapshot failed: %s", exc)
             await consumer.stop()
             await self.producer.stop()
 
-    def apply(self, msgs) -> None:
-        """Feed detect-topic records to the engine; buffer the decisions."""
+    def apply(self, items) -> None:
+        """Feed aligned detect-topic records to the engine; buffer the decisions.
+
+        A rebalance in stage 1 can forward a message twice (at-least-once); the
+        source coordinates (topic, partition, offset) drop such repeats exactly.
+        """
+        if not items:
+            return
         engine = self.engine
-        for msg in msgs:
-            rec = orjson.loads(msg.value)
+        hw = self.src_hw
+        now = time.time()
+        for _, rec in items:
+            src = rec.get("src")
+            if src:
+                key = (src[0], src[1])
+                if src[2] <= hw.get(key, -1):
+                    self.m.redelivered.inc()
+                    continue
+                hw[key] = src[2]
+            self.applied += 1
             ev = event_from_wire(rec["e"])
             if ev.type == "label":
                 self.m.labels_seen.labels(ev.label).inc()
-            decisions = engine.process(ev)
+            try:
+                decisions = engine.process(ev)
+            except Exception as exc:  # noqa: BLE001 - one bad event must not stop the stream
+                self.m.engine_errors.inc()
+                log.exception("engine failed on %s event from %s: %s", ev.type, src, type(exc).__name__)
+                self.failed.append((src, rec, f"internal error while processing: {type(exc).__name__}"))
+                continue
             if decisions:
-                self.buffer.append((msg.offset, decisions, rec.get("ingest")))
-            self.position = msg.offset
-        self.processed += len(msgs)
+                self.buffer.append((now, decisions, rec.get("ingest")))
         self.wave_updates.extend(engine.drain_wave_updates())
         del self.wave_updates[:-10_000]  # followers never publish: keep only the newest
 
@@ -201,31 +240,29 @@ class DetectLoop:
     async def publish(self) -> None:
         leader = bool(self.is_leader()) and self.ready
         if leader and not self.leader:
-            self.emitted_upto = max(self.emitted_upto, await self.last_published_seq())
-            log.info("now the leader: publishing decisions after detect offset %d", self.emitted_upto)
+            await self.take_over()
         self.leader = leader
         self.m.leader.set(1 if leader else 0)
         if not leader:
+            cutoff = time.time() - self.KEEP_SECONDS
+            while self.buffer and self.buffer[0][0] < cutoff:
+                self.buffer.popleft()
             self.wave_updates.clear()
+            self.failed.clear()
             return
         now = time.time()
-        sent = False
-        for seq, decisions, ingest in self.buffer:
-            if seq <= self.emitted_upto:
-                continue
+        for _, decisions, ingest in self.buffer:
             for d in decisions:
-                out = decision_to_dict(d, now)
-                out["seq"] = seq
-                await self.producer.send(self.s.topic("actions"), key=d.account_id.encode(),
-                                         value=orjson.dumps(out))
-                self.m.decisions.labels(d.action, d.mode).inc()
-                self.m.latency.labels("event_time").observe(max(0.0, now - d.ts))
-                if ingest:
-                    self.m.latency.labels("ingest").observe(max(0.0, now - ingest / 1000.0))
-            self.emitted_upto = seq
-            sent = True
-        if sent:
-            self.buffer.clear()
+                await self.send_decision(d, ingest, now)
+        self.buffer.clear()
+        for src, rec, reason in self.failed:
+            topic, partition, offset = src or (None, None, None)
+            dl = {"topic": self.s.topic(topic) if topic else None, "partition": partition,
+                  "offset": offset, "reason": reason, "code": "internal",
+                  "original": orjson.dumps(rec["e"]).decode(), "received_at": format_time(now)}
+            await self.producer.send(self.s.topic("dead-letter"), value=orjson.dumps(dl))
+            self.m.dead_letters.labels(topic or "signups").inc()
+        self.failed.clear()
         for rec in self.wave_updates:
             await self.producer.send(self.s.topic("waves"), key=str(rec["wave_id"]).encode(),
                                      value=orjson.dumps(rec))
@@ -233,35 +270,81 @@ class DetectLoop:
                 self.m.wave_size.observe(rec.get("size", 0))
         self.wave_updates.clear()
 
-    async def last_published_seq(self) -> int:
-        """The highest ``seq`` on the actions topic (the last message of each partition)."""
+    async def send_decision(self, d, ingest, now: float) -> None:
+        out = decision_to_dict(d, now)
+        await self.producer.send(self.s.topic("actions"), key=d.account_id.encode(),
+                                 value=orjson.dumps(out))
+        self.m.decisions.labels(d.action, d.mode).inc()
+        self.m.latency.labels("event_time").observe(max(0.0, now - d.ts))
+        if ingest:
+            self.m.latency.labels("ingest").observe(max(0.0, now - ingest / 1000.0))
+
+    #: Which buffered action may follow an account's last published one at a take-over.
+    #: A suspend stays until a release; a challenge may still become a suspend.
+    FOLLOWS = {None: {"challenge", "suspend"}, "release": {"challenge", "suspend"},
+               "challenge": {"suspend", "release"}, "suspend": {"release"}}
+
+    async def take_over(self) -> None:
+        """Becoming leader: publish the buffered decisions the old leader had not.
+
+        The account's last published action (from the recent tail of ``actions``)
+        decides which buffered decisions still apply (:attr:`FOLLOWS`), so no
+        account gets a second live suspend without a release between.
+        """
+        await asyncio.sleep(1.0)  # let the old leader's in-flight messages land
+        last = await self.recent_actions()
+        now = time.time()
+        kept = dropped = 0
+        for _, decisions, ingest in self.buffer:
+            for d in decisions:
+                k = (d.account_id, d.mode)
+                if d.action not in self.FOLLOWS[last.get(k)]:
+                    dropped += 1
+                    continue
+                last[k] = d.action
+                kept += 1
+                await self.send_decision(d, ingest, now)
+        self.buffer.clear()
+        log.info("now the leader: published %d buffered decisions the old leader had not, "
+                 "dropped %d it had", kept, dropped)
+
+    async def recent_actions(self, count: int = 5000, seconds: float = 300.0) -> dict:
+        """(account_id, mode) -> last action, from the recent tail of each actions partition."""
         topic = self.s.topic("actions")
         c = AIOKafkaConsumer(**aiokafka_kwargs(self.s), group_id=None, enable_auto_commit=False)
         await c.start()
+        last: dict = {}
         try:
-            parts = c.partitions_for_topic(topic) or set()
+            parts = c.partitions_for_topic(topic)
             if not parts:
-                await c._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public call
+                await c._client.force_metadata_update()  # noqa: SLF001 - no public call
                 parts = c.partitions_for_topic(topic) or set()
             tps = [TopicPartition(topic, p) for p in parts]
             if not tps:
-                return -1
+                return last
             c.assign(tps)
             ends = await c.end_offsets(tps)
-            best = -1
+            by_time = await c.offsets_for_times({tp: int((time.time() - seconds) * 1000) for tp in tps})
             for tp in tps:
-                if ends[tp] == 0:
-                    continue
-                c.seek(tp, ends[tp] - 1)
-                got = await c.getmany(tp, timeout_ms=2000)
-                for m in got.get(tp, []):
-                    try:
-                        best = max(best, int(orjson.loads(m.value).get("seq", -1)))
-                    except (ValueError, TypeError, AttributeError):
-                        pass
-            return best
+                start = max(0, ends[tp] - count)
+                if by_time.get(tp) is not None:
+                    start = min(start, by_time[tp].offset)
+                c.seek(tp, start)
+            done = {tp for tp in tps if ends[tp] == 0}
+            deadline = time.monotonic() + 30
+            while len(done) < len(tps) and time.monotonic() < deadline:
+                for tp, msgs in (await c.getmany(timeout_ms=500, max_records=5000)).items():
+                    for m in msgs:
+                        try:
+                            a = orjson.loads(m.value)
+                            last[(a["account_id"], a["mode"])] = a["action"]
+                        except (ValueError, KeyError, TypeError):
+                            continue
+                    if await c.position(tp) >= ends[tp]:
+                        done.add(tp)
         finally:
             await c.stop()
+        return last
 
     async def maybe_snapshot(self) -> None:
         if not self.leader or self.position == self.snapshot_position:
@@ -271,9 +354,13 @@ class DetectLoop:
         await self.snapshot()
 
     async def snapshot(self) -> None:
-        await self.producer.flush()  # every decision up to position is on actions first
-        blob = pickle.dumps(self.engine, protocol=pickle.HIGHEST_PROTOCOL)
-        await self.store.save(self.producer, blob, self.position)
+        await self.producer.flush()  # every decision applied so far is on actions first
+        state = {"engine": self.engine, "src_hw": self.src_hw, "applied": self.applied}
+        blob = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        # events still waiting in the aligner are not in the engine yet: replay from the
+        # oldest of them (repeats of applied ones are dropped by src_hw)
+        covered = min([q[0][1][0] - 1 for q in self.aligner.queues.values() if q], default=self.position)
+        await self.store.save(self.producer, blob, covered)
         self.snapshot_position = self.position
         self.last_snapshot = time.monotonic()
         self.m.state_bytes.set(len(blob))

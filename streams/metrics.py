@@ -85,6 +85,12 @@ class Metrics:
                                       "Duration of the last state recovery.", registry=r)
         self.leader = Gauge("breakwater_leader",
                             "1 on the worker that currently publishes decisions, else 0.", registry=r)
+        self.engine_errors = Counter("breakwater_engine_errors_total",
+                                     "Events the detection engine raised an error on (dead-lettered).",
+                                     registry=r)
+        self.redelivered = Counter("breakwater_redelivered_events_total",
+                                   "Events forwarded twice by a rebalance and dropped as repeats.",
+                                   registry=r)
         self.labels_seen = Counter("breakwater_labels_total", "Label events learned from, by label.",
                                    ["label"], registry=r)
         self.label_precision = Gauge("breakwater_label_precision",

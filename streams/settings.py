@@ -36,6 +36,10 @@ class Settings:
     log_level: str = "info"
     #: Seconds without any offset advancing, while lag > 0, before /healthz fails.
     stall_seconds: float = 60.0
+    #: Seconds between engine snapshots written by the leader (recovery replays the rest).
+    snapshot_seconds: float = 30.0
+    #: Wall-clock seconds a quiet source partition may hold back event-time alignment.
+    align_idle_seconds: float = 0.05
     #: Consumer-group session timeout (seconds): failover time after a crash.
     session_timeout: float = 10.0
     #: Kafka client security: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.
