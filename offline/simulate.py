@@ -473,7 +473,10 @@ def generate(seed: int = 0, hours: float = DEFAULT_HOURS, rate: float = DEFAULT_
              stats: Optional[dict] = None) -> Iterator[dict]:
     """Yield contract events with ``truth``, in non-decreasing ``ts`` order.
 
-    Deterministic for ``(seed, hours, rate, scenario, start)``. ``stats``, if given, is
+    ``truth`` is ``{"label": "spam"|"benign", "wave": id or None}`` on every signup,
+    activity and label event; members of a benign look-alike group (flash crowd,
+    campus ...) also carry ``"cohort": name`` so that false positives can be broken
+    down. Deterministic for ``(seed, hours, rate, scenario, start)``. ``stats``, if given, is
     filled with account counts once the simulation has run.
     """
     sim = Simulator(seed, hours, rate, scenario, start)
