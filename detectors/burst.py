@@ -9,11 +9,15 @@ For a key with decayed current count ``a``, the baseline gives its share ``p`` o
 all signups (smoothed towards a per-kind cold-start prior), hence the count expected
 now, ``e = p * current_total``. The score is the MIDAS chi-squared statistic with the
 variance floored at one count, ``(a - e)**2 / max(e, 1)`` when ``a > e`` (0 otherwise):
-a never-seen key seen once is not a burst; seen five times in minutes, it is.
+a never-seen key seen once is not a burst; seen five times in minutes, it is. The
+engine weighs keys by the Poisson tail :meth:`surprise` of the same ``(a, e)``, which
+is exact for the small counts of rare keys.
 
-The baseline learns through :meth:`learn_baseline` only, which the engine calls
-for signups that were *not* flagged, once a protection delay has passed: a wave never
-becomes its own baseline (river's ``AnomalyFilter(protect_anomaly_detector=True)``).
+The baseline learns through :meth:`learn_baseline` only, which the engine calls for
+signups that were *not* flagged once a short protection delay has passed, and
+:meth:`unlearn_baseline` takes a signup out again if its wave is flagged later: a
+wave never becomes its own baseline (river's
+``AnomalyFilter(protect_anomaly_detector=True)``).
 
 References
 ----------
@@ -28,6 +32,7 @@ from __future__ import annotations
 import math
 import random
 import numpy as np
+from scipy.special import gammainc
 
 __all__ = ["BurstDetector"]
 
@@ -98,7 +103,7 @@ class BurstDetector:
     >>> bd = BurstDetector(width=1024, seed=1)
     >>> for i in range(200):                       # ordinary traffic, remembered
     ...     bd.learn_one(1000 + i % 50, t=i * 10.0)
-    ...     bd.learn_baseline([1000 + i % 50], t=i * 10.0)
+    ...     _ = bd.learn_baseline([1000 + i % 50], t=i * 10.0)
     >>> for i in range(6):                         # one new key six times in a minute
     ...     bd.learn_one(7, t=2000.0 + i * 10)
     >>> bd.score_one(7, t=2060.0) > 20, bd.score_one(1001, t=2060.0) < 2
@@ -106,7 +111,7 @@ class BurstDetector:
     """
 
     def __init__(self, width: int = 1 << 16, depth: int = 4, current_half_life: float = 900.0,
-                 baseline_half_life: float = 3 * 86400.0, prior_weight: float = 500.0, seed: int = 0):
+                 baseline_half_life: float = 3 * 86400.0, prior_weight: float = 30.0, seed: int = 0):
         if width < 16 or width & (width - 1):
             raise ValueError("width must be a power of two >= 16")
         if depth < 1 or current_half_life <= 0 or baseline_half_life <= current_half_life:
@@ -140,11 +145,24 @@ class BurstDetector:
         k = self._keys(keys)
         self._cur.add(self._cur.index(k), t, 1.0)
 
-    def learn_baseline(self, keys, t: float) -> None:
-        """Fold one signup's keys into the baseline (call for unflagged signups only)."""
+    def learn_baseline(self, keys, t: float) -> float:
+        """Fold one signup's keys into the baseline; returns the time it was counted at
+        (pass it to :meth:`unlearn_baseline` to take the signup out again)."""
         t = self._time(t)
         k = self._keys(keys)
         self._base.add(self._base.index(k), t, 1.0)
+        return t
+
+    def unlearn_baseline(self, keys, learned_at: float) -> None:
+        """Remove a signup counted by :meth:`learn_baseline` at ``learned_at`` (it turned
+        out to belong to a flagged wave). Decay is linear, so this is exact."""
+        b = self._base
+        if b.t0 is None:
+            return
+        g = 2.0 ** ((learned_at - b.t0) / b.half_life)
+        idx = b.index(self._keys(keys))
+        b.cells[idx] = np.maximum(b.cells[idx] - g, 0.0)
+        b.total = max(b.total - g, 0.0)
 
     # ------------------------------------------------------------------ scoring
     def counts(self, keys, t: float, priors=None, pending: float = 0.0
@@ -170,6 +188,21 @@ class BurstDetector:
         """MIDAS chi-squared with the variance floored at one count (0 when not above)."""
         d = a - e
         return np.where(d > 0, d * d / np.maximum(e, 1.0), 0.0)
+
+    @staticmethod
+    def surprise(a: np.ndarray, e: np.ndarray) -> np.ndarray:
+        """``-log10 P(X >= a)`` for ``X ~ Poisson(e)``: how unlikely a count this high is.
+
+        Unlike chi-squared it is right for small counts of rare keys: three signups on
+        one never-seen device within minutes are already a one-in-a-million event.
+        (``P(X >= a)`` is the regularised lower incomplete gamma function ``P(a, e)``.)
+
+        >>> [round(float(x), 1) for x in BurstDetector.surprise(np.array([2.0, 3.0, 70.0]),
+        ...                                                    np.array([0.001, 0.001, 60.0]))]
+        [6.3, 9.8, 1.0]
+        """
+        a = np.maximum(a, 1e-9)
+        return -np.log10(np.maximum(gammainc(a, np.maximum(e, 1e-12)), 1e-300))
 
     def score_one(self, key: int, t: float, prior: float = 1e-4) -> float:
         """The burst score of one key at time ``t`` (does not learn)."""

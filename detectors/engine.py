@@ -43,7 +43,7 @@ from detectors.lockstep import LockstepTracker
 from detectors.policy import Policy
 from detectors.recent import RecentIndex
 from detectors.scoring import FEATURES, WaveScorer
-from detectors.signatures import KINDS, Signature, SignatureExtractor
+from detectors.signatures import KIND_INDEX, KINDS, Signature, SignatureExtractor
 from detectors.waves import Wave
 
 __all__ = ["Engine", "Assessment"]
@@ -51,6 +51,9 @@ __all__ = ["Engine", "Assessment"]
 _PRIOR = np.array([k.prior_p for k in KINDS], dtype=np.float64)
 _LINKW = tuple(k.link for k in KINDS)
 _IS_ID = tuple(k.group == "id" for k in KINDS)
+_EMAIL_DOMAIN = KIND_INDEX["email_domain"]
+_FULL_SURPRISE = 6.0  # -log10 P: a one-in-a-million count gives a key its full weight
+_EMAIL_SHAPE = KIND_INDEX["email_shape"]
 
 
 @dataclass(slots=True)
@@ -112,7 +115,7 @@ class Engine:
     def __init__(self, config: Optional[dict] = None, config_version: int = 0, seed: int = 0, *,
                  secret: Optional[bytes] = None, link_threshold: float = 1.0,
                  recent_capacity: int = 1 << 15, link_window: float = 7200.0,
-                 protect_delay: float = 1800.0, wave_quiet: float = 3600.0,
+                 protect_delay: float = 300.0, wave_quiet: float = 3600.0,
                  max_live_waves: int = 2000, max_closed_waves: int = 20_000,
                  max_accounts: int = 300_000, dedupe_capacity: int = 200_000,
                  sketch_width: int = 1 << 16):
@@ -213,12 +216,28 @@ class Engine:
         return None
 
     def _score_keys(self, sig: Signature, t: float, pending: float):
+        """Per key: burst z-score, rarity (for linking), baseline share, and weight
+        (burst factor x specificity: what sharing the key says about a wave)."""
         keys = np.array(sig.keys, dtype=np.uint64)
         kinds = np.array(sig.kinds, dtype=np.intp)
         a, e, p = self._burst.counts(keys, t, _PRIOR[kinds], pending=pending)
         z = _zscores(a, e)
         rar = np.clip(np.log10(1.0 / p) / 4.0, 0.0, 1.0)
-        return keys, z.tolist(), rar.tolist(), p.tolist()
+        spec = np.clip(-np.log10(p) / 3.0, 0.0, 1.0)
+        surprise = BurstDetector.surprise(a, e)
+        ws = np.clip(surprise * (self.config["burst_sensitivity"] / _FULL_SURPRISE), 0.0, 1.0) * spec
+        # the shape of an address is set by whoever runs a private domain (campus,
+        # company): it says something about the account only at a provider many people
+        # share; ignore it when the domain is rare
+        # (rare domain), or when one pattern covers most of a domain's recent signups
+        dom = np.nonzero(kinds == _EMAIL_DOMAIN)[0]
+        if dom.size:
+            shp = np.nonzero(kinds == _EMAIL_SHAPE)[0]
+            d, sh = dom[0], shp[0] if shp.size else None
+            if sh is not None and (p[d] < 0.01 or (a[d] >= 3.0 and a[sh] > 0.5 * a[d])):
+                ws[sh] = 0.0
+                rar[sh] = 0.0
+        return keys, z.tolist(), rar.tolist(), p.tolist(), ws.tolist()
 
     def _links(self, sig: Signature, t: float, rar: list, p: list) -> dict:
         """Recent signups linked to ``sig``: ``{seq: weight}`` (read-only)."""
@@ -245,12 +264,11 @@ class Engine:
         thr = self.link_threshold
         return {s: w for s, w in tot.items() if w >= thr and s in ident}
 
-    def _place(self, sig: Signature, linked: dict):
+    def _place(self, sig: Signature, linked: dict, ws: list):
         """Choose the wave a signup belongs to (read-only).
 
         Returns ``(wave, match, free_neighbour_seqs, waves_to_merge)``.
         """
-        sens = self.config["burst_sensitivity"]
         cand: dict = {}
         free = []
         for s, w in linked.items():
@@ -275,8 +293,8 @@ class Engine:
             wv = self._waves[wid]
             if wv.cleared:
                 continue
-            ev = wv.evidence(sens)
-            m = wv.match(sig.keys, sig.kinds, ev, min_count=1)
+            ev = wv.evidence()
+            m = wv.match(sig.keys, sig.kinds, ev, min_count=1, ws=ws)
             ok = lw >= self.link_threshold or (m >= 0.5 and ev.identity > 0.5)
             if not ok:
                 continue
@@ -308,20 +326,20 @@ class Engine:
         sig = self._extract.extract(ev)
         keys = np.array(sig.keys, dtype=np.uint64)
         self._burst.learn_one(keys, t)
-        keys, z, rar, p = self._score_keys(sig, t, 0.0)
+        keys, z, rar, p, ws = self._score_keys(sig, t, 0.0)
         linked = self._links(sig, t, rar, p)
         seq = self._recent.add(ev.account_id, t, sig.keys, bytes(sig.kinds))
         self._pending.append(seq)
         out: list[Decision] = []
         if linked or self._wave_by_key:
-            wave, m, free, merges = self._place(sig, linked)
+            wave, m, free, merges = self._place(sig, linked, ws)
             if wave is None and free:
-                wave = self._form(ev.account_id, t, free, sig, z)
+                wave = self._form(t, free, sig, z, ws)
                 m = 1.0
             if wave is not None:
                 for other in merges:
                     wave = self._merge(wave, other)
-                wave.add_member(ev.account_id, seq, t, sig.keys, sig.kinds, z, sig.labels)
+                wave.add_member(ev.account_id, seq, t, sig.keys, sig.kinds, ws, z, sig.labels)
                 self._recent.get(seq).wave = wave.wave_id
                 acc = self._policy.track(ev.account_id, wave.wave_id, t)
                 acc.match = m
@@ -331,27 +349,33 @@ class Engine:
             self._sweep(t)
         return out
 
-    def _form(self, account_id: str, t: float, free: list, sig: Signature, z: list) -> Wave:
+    def _form(self, t: float, free: list, sig: Signature, z: list, ws: list, wave_id: Optional[str] = None) -> Wave:
+        """A new wave from linked recent signups (not yet in a wave); not yet stored."""
         first = self._recent.get(min(free))
-        wid = self._new_wave_id(first.account_id, first.ts)
+        wid = wave_id or self._new_wave_id(first.account_id, first.ts)
         w = Wave(wid, first.ts)
         zmap = dict(zip(sig.keys, z))
+        wmap = dict(zip(sig.keys, ws))
         lmap = dict(zip(sig.keys, sig.labels))
         for s in sorted(free):
             slot = self._recent.get(s)
             ks = list(slot.keys)
-            w.add_member(slot.account_id, s, slot.ts, ks, list(slot.kinds),
+            w.add_member(slot.account_id, s, slot.ts, ks, list(slot.kinds), [wmap.get(k, 0.0) for k in ks],
                          [zmap.get(k, 0.0) for k in ks], [lmap.get(k, "") for k in ks])
-            slot.wave = wid
-            acc = self._policy.track(slot.account_id, wid, slot.ts)
-            acc.match = 1.0
-        self._waves[wid] = w
-        self._n["waves_formed"] += 1
+        if wave_id is None:
+            for s in free:
+                slot = self._recent.get(s)
+                slot.wave = wid
+                self._policy.track(slot.account_id, wid, slot.ts).match = 1.0
+            self._waves[wid] = w
+            self._n["waves_formed"] += 1
         return w
 
     def _merge(self, a: Wave, b: Wave) -> Wave:
         keep, gone = (a, b) if a.first_seen <= b.first_seen else (b, a)
         keep.absorb(gone)
+        if keep.flagged:
+            self._protect(keep)
         self._waves.pop(gone.wave_id, None)
         self._closed[gone.wave_id] = gone
         self._updates[gone.wave_id] = gone
@@ -369,12 +393,11 @@ class Engine:
     def _evaluate(self, w: Wave, t: float, newcomer: Optional[tuple] = None) -> list[Decision]:
         """Re-score a wave and emit the decisions its new state calls for."""
         cfg = self.config
-        ev = w.evidence(cfg["burst_sensitivity"])
+        ev = w.evidence()
         f = self._features(w, ev, 1.0)
         score = self._scorer.score_one(f)
         w.score = score
-        w.top_z = max((w.zsum[c] / w.cov[c] for c in range(len(w.cov)) if ev.strength[c] > 0 and w.cov[c] > 0),
-                      default=0.0)
+        w.top_z = max((w.zmax[c] for c in range(len(w.cov)) if ev.strength[c] > 0), default=0.0)
         w.dirty = True
         self._updates[w.wave_id] = w
         for k in w.core_keys(ev, 0.3):
@@ -389,8 +412,9 @@ class Engine:
         suspend_level = (score >= thr_s and w.size >= cfg["min_wave_size"]) or \
             (w.label_confirmed and score >= thr_c)
         challenge_level = score >= thr_c
-        if challenge_level:
+        if challenge_level and not w.flagged:
             w.flagged = True
+            self._protect(w)
         live = self._live()
         out: list[Decision] = []
         if suspend_level:
@@ -437,6 +461,17 @@ class Engine:
                 out.append(d)
         return out
 
+    def _protect(self, w: Wave) -> None:
+        """Take the members of a newly flagged wave back out of the baseline."""
+        for _, seq in w.members:
+            slot = self._recent.get(seq)
+            if slot is None:
+                continue
+            slot.flagged = True
+            if slot.learned is not False:
+                self._burst.unlearn_baseline(np.frombuffer(slot.keys, dtype=np.uint64), slot.learned)
+                slot.learned = False
+
     def _learn_baseline(self, t: float) -> None:
         """Fold signups older than ``protect_delay`` into the baseline, unless flagged."""
         pend = self._pending
@@ -455,8 +490,7 @@ class Engine:
                 if w is not None and (w.flagged or w.confirmed):
                     slot.flagged = True
                     continue
-            self._burst.learn_baseline(np.frombuffer(slot.keys, dtype=np.uint64), t)
-            slot.learned = True
+            slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, dtype=np.uint64), t)
 
     def _sweep(self, t: float) -> None:
         self._last_sweep = t
@@ -550,26 +584,18 @@ class Engine:
         ver = self.config_version
         t = max(ev.ts, self._t) if self._t > -math.inf else ev.ts
         sig = self._extract.extract(ev)
-        keys, z, rar, p = self._score_keys(sig, t, 1.0)
+        keys, z, rar, p, ws = self._score_keys(sig, t, 1.0)
         linked = self._links(sig, t, rar, p)
-        wave, m, free, _ = self._place(sig, linked)
-        sens = cfg["burst_sensitivity"]
+        wave, m, free, _ = self._place(sig, linked, ws)
         if wave is not None:
-            zmap = dict(zip(sig.keys, z))
-            extra = {c: zmap[k] for c, k in wave.shared_kinds(sig.keys, sig.kinds, 1).items()}
-            evd = wave.evidence(sens, extra=extra)
+            extra = wave.shared_kinds(sig.keys, sig.kinds, 1, ws)
+            evd = wave.evidence(extra=extra)
             f = self._features(wave, evd, 1.0, size=wave.size + 1)
             view, size = wave, wave.size + 1
         elif free:
-            view = Wave("(forming)", t)
-            zmap = dict(zip(sig.keys, z))
-            for s in sorted(free):
-                slot = self._recent.get(s)
-                ks = list(slot.keys)
-                view.add_member(slot.account_id, s, slot.ts, ks, list(slot.kinds), [zmap.get(k, 0.0) for k in ks],
-                                [""] * len(ks))
-            view.add_member(ev.account_id, -1, t, sig.keys, sig.kinds, z, sig.labels)
-            evd = view.evidence(sens)
+            view = self._form(t, free, sig, z, ws, wave_id="(forming)")
+            view.add_member(ev.account_id, -1, t, sig.keys, sig.kinds, ws, z, sig.labels)
+            evd = view.evidence()
             m = 1.0
             f = self._features(view, evd, 1.0)
             size = view.size

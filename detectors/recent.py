@@ -35,7 +35,7 @@ class Slot:
         self.prevs = prevs
         self.wave: Optional[str] = None
         self.flagged = False
-        self.learned = False
+        self.learned: object = False  # or the time the baseline counted it
 
 
 class RecentIndex:

@@ -1,18 +1,22 @@
 """Wave score: an unsupervised prior, corrected online by moderator labels.
 
 Before any label arrives the score is the *prior*: a fixed logistic function of the
-wave evidence (shared identity traits count most, environment traits little,
-lockstep and size add). A river logistic regression learns from ``label`` events
-only — late, sparse, sometimes wrong — over the same features, and its prediction
-is blended in with a weight that grows with the number of labels learned, up to
-``label_weight``. The prior alone can reach any score; labels alone can move a score
-by at most ``label_weight`` (a handful of wrong labels cannot suspend a campus).
+wave evidence. Shared identity traits count (more so as more accounts share them, up
+to a point), environment traits and lockstep activity add a little; an identity
+evidence of 2.4 in a wave of ``min_size`` accounts, or of 1.6 in one of six, is a
+suspension at the default threshold.
+
+A river logistic regression then learns from ``label`` events only — late, sparse,
+sometimes wrong. It *starts as the prior*: its input includes the prior log-odds with
+an initial weight that reproduces it exactly, every other weight starts at zero, so
+before any label the model and the prior agree, and each label nudges the weights by
+one SGD step. ``label_weight`` bounds how far (in log-odds) the model may move a
+score away from the prior: a handful of wrong labels cannot suspend a campus.
 
 References
 ----------
 Montiel et al. *River: machine learning for streaming data in Python*. JMLR 2021.
-Chapelle, Schölkopf, Zien (eds.). *Semi-Supervised Learning*. MIT Press 2006 (priors
-shrunk towards as labels accumulate).
+Chapelle, Schölkopf, Zien (eds.). *Semi-Supervised Learning*. MIT Press 2006.
 """
 from __future__ import annotations
 
@@ -20,10 +24,13 @@ import math
 
 from river import linear_model, optim
 
-__all__ = ["WaveScorer", "FEATURES", "prior_logit"]
+__all__ = ["WaveScorer", "FEATURES", "prior_logit", "size_gain"]
 
-#: Feature names (the model sees exactly these).
+#: Feature names (the model sees these plus the prior log-odds).
 FEATURES = ("identity", "environment", "n_identity", "log_size", "lockstep", "match", "rate")
+
+_PRIOR_SCALE = 4.0  # the prior enters the model as logit / 4 with an initial weight of 4
+_MAX_SHIFT = 6.0  # log-odds the model may move the score at label_weight = 1
 
 
 def _sigmoid(x: float) -> float:
@@ -33,61 +40,67 @@ def _sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
+def size_gain(n: int, min_size: int = 4) -> float:
+    """How much more a shared trait says when ``n`` accounts share it: 1 at
+    ``min_size``, rising to 1.5 (the evidence saturates; big benign crowds exist).
+
+    >>> size_gain(4), round(size_gain(5), 2), size_gain(50)
+    (1.0, 1.42, 1.5)
+    """
+    m = max(min_size, 2)
+    return min(1.5, max(0.5, 1.0 + 1.87 * math.log(max(n, 1) / m)))
+
+
 def prior_logit(f: dict, w_identity: float = 1.0, w_environment: float = 1.0, w_lockstep: float = 1.0,
                 min_size: int = 4) -> float:
     """The unsupervised log-odds that a wave is fake, from its evidence features.
 
-    >>> strong = {"identity": 3.5, "environment": 0.5, "n_identity": 4, "log_size": math.log(6),
-    ...           "lockstep": 0, "match": 1.0, "rate": 1.0}
-    >>> campus = {"identity": 0.3, "environment": 1.1, "n_identity": 0, "log_size": math.log(40),
-    ...           "lockstep": 4, "match": 1.0, "rate": 1.0}
-    >>> _sigmoid(prior_logit(strong)) > 0.95, _sigmoid(prior_logit(campus)) < 0.2
+    >>> strong = {"identity": 2.0, "environment": 0.5, "n_identity": 2, "log_size": math.log(6),
+    ...           "lockstep": 0, "match": 1.0, "rate": 0.4}
+    >>> campus = {"identity": 1.0, "environment": 1.5, "n_identity": 1, "log_size": math.log(140),
+    ...           "lockstep": 60, "match": 1.0, "rate": 0.4}
+    >>> _sigmoid(prior_logit(strong)) > 0.9, _sigmoid(prior_logit(campus)) < 0.9
     (True, True)
     """
-    ident = f["identity"]
-    lock = min(1.5, max(0.0, (f["lockstep"] - 2.0) / 4.0))
-    size = min(1.0, max(-2.0, f["log_size"] - math.log(max(min_size, 2))))
-    x = (-5.0
-         + 2.2 * w_identity * ident
-         + 0.5 * w_environment * min(f["environment"], 1.5)
-         + 1.2 * w_lockstep * lock * min(1.0, ident)
-         + 0.6 * size
-         + 0.4 * min(f["n_identity"], 3))
-    return x
+    n = math.exp(f["log_size"])
+    ident = f["identity"] * w_identity
+    lock = min(1.0, max(0.0, (f["lockstep"] - 2.0) / 8.0))
+    evidence = (ident * size_gain(round(n), min_size)
+                + 0.1 * w_environment * min(f["environment"], 1.5)
+                + 0.25 * w_lockstep * lock * min(1.0, ident / 1.5))
+    return 2.2 + 3.0 * (evidence - 2.4)
 
 
 class WaveScorer:
-    """Prior + label-trained river model, blended.
+    """Prior + label-trained river model (which starts as the prior).
 
     Parameters
     ----------
     learning_rate
         SGD step of the logistic regression.
     label_weight
-        Largest weight the model gets in the blend.
-    half_labels
-        Number of labels at which the model gets half of ``label_weight``.
-    l2
-        L2 penalty of the model.
+        Bound on how far (``label_weight x 6`` log-odds) the model may move the prior.
 
     Examples
     --------
     >>> ws = WaveScorer()
-    >>> f = {"identity": 3.5, "environment": 0.0, "n_identity": 4, "log_size": 2.0, "lockstep": 0,
+    >>> f = {"identity": 2.6, "environment": 0.0, "n_identity": 3, "log_size": 2.0, "lockstep": 0,
     ...      "match": 1.0, "rate": 0.5}
     >>> p0 = ws.score_one(f)
-    >>> for _ in range(200):
+    >>> p0 == ws.prior(f)
+    True
+    >>> for _ in range(50):
     ...     ws.learn_one(f, False)
     >>> ws.score_one(f) < p0, ws.labels_learned
-    (True, 200)
+    (True, 50)
     """
 
-    def __init__(self, learning_rate: float = 0.05, label_weight: float = 0.5, half_labels: int = 50,
-                 l2: float = 1e-3):
+    def __init__(self, learning_rate: float = 0.05, label_weight: float = 0.5):
         self.learning_rate = learning_rate
         self.label_weight = label_weight
-        self.half_labels = half_labels
-        self.model = linear_model.LogisticRegression(optimizer=optim.SGD(learning_rate), l2=l2)
+        self.model = linear_model.LogisticRegression(optimizer=optim.SGD(learning_rate), l2=0.0,
+                                                     intercept_lr=learning_rate / 5)
+        self.model._weights["prior"] = _PRIOR_SCALE  # start exactly at the prior
         self.labels_learned = 0
         self.weights = {"identity": 1.0, "environment": 1.0, "lockstep": 1.0}
         self.min_size = 4
@@ -95,33 +108,37 @@ class WaveScorer:
     def set_learning_rate(self, lr: float) -> None:
         self.learning_rate = lr
         self.model.optimizer.lr = optim.schedulers.Constant(lr)
+        self.model.intercept_lr = optim.schedulers.Constant(lr / 5)
+
+    def _prior_logit(self, f: dict) -> float:
+        w = self.weights
+        return prior_logit(f, w["identity"], w["environment"], w["lockstep"], self.min_size)
 
     def prior(self, f: dict) -> float:
         """The prior probability alone."""
-        w = self.weights
-        return _sigmoid(prior_logit(f, w["identity"], w["environment"], w["lockstep"], self.min_size))
+        return _sigmoid(self._prior_logit(f))
 
-    def _x(self, f: dict) -> dict:
-        x = {k: float(f[k]) for k in FEATURES}
-        x["identity"] = min(x["identity"], 5.0)
-        x["lockstep"] = min(x["lockstep"], 20.0) / 10.0
-        x["prior"] = prior_logit(f) / 5.0
-        return x
-
-    def blend(self) -> float:
-        """Current weight of the label-trained model in the score."""
-        n = self.labels_learned
-        return self.label_weight * n / (n + self.half_labels) if n else 0.0
+    def _x(self, f: dict, lp: float) -> dict:
+        return {"prior": lp / _PRIOR_SCALE,
+                "identity": min(f["identity"], 5.0) / 2.0,
+                "environment": min(f["environment"], 2.0),
+                "n_identity": min(f["n_identity"], 6) / 3.0,
+                "log_size": min(f["log_size"], 8.0) / 4.0,
+                "lockstep": min(f["lockstep"], 20.0) / 10.0,
+                "match": f["match"],
+                "rate": f["rate"]}
 
     def score_one(self, f: dict) -> float:
-        p = self.prior(f)
-        lam = self.blend()
-        if lam <= 0.0:
-            return p
-        q = self.model.predict_proba_one(self._x(f)).get(True, 0.5)
-        return (1.0 - lam) * p + lam * q
+        lp = self._prior_logit(f)
+        if self.labels_learned == 0 or self.label_weight <= 0.0:
+            return _sigmoid(lp)
+        m = self.model.predict_proba_one(self._x(f, lp)).get(True, 0.5)
+        m = min(max(m, 1e-9), 1 - 1e-9)
+        lm = math.log(m / (1 - m))
+        shift = _MAX_SHIFT * self.label_weight
+        return _sigmoid(min(lp + shift, max(lp - shift, lm)))
 
     def learn_one(self, f: dict, spam: bool) -> None:
         """Learn from one label (the only supervised signal)."""
-        self.model.learn_one(self._x(f), bool(spam))
+        self.model.learn_one(self._x(f, self._prior_logit(f)), bool(spam))
         self.labels_learned += 1

@@ -40,7 +40,10 @@ class Kind:
 
     ``link`` weighs a shared key when linking two accounts, ``wave`` weighs it in the
     wave score, ``prior_p`` is the share of signups expected to carry any one value
-    before the baseline has seen traffic (a cold-start prior).
+    before the baseline has seen traffic (a cold-start prior), ``member`` caps what
+    sharing one value says about a single account: low-entropy traits (a username
+    shape, a first name) are shared by organic users by coincidence, so an account
+    that shares only those with a wave is not judged part of it.
     """
 
     name: str
@@ -49,26 +52,27 @@ class Kind:
     wave: float
     prior_p: float
     noun: str
+    member: float = 1.0
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("uname_shape", "id", 0.6, 1.0, 1 / 3000, "username shape"),
-    Kind("uname_tmpl", "id", 0.3, 0.4, 1 / 100, "username pattern"),
-    Kind("uname_sim", "id", 0.8, 0.8, 1e-5, "near-identical usernames"),
-    Kind("dname_sim", "id", 0.8, 0.8, 1e-5, "display-name template"),
-    Kind("bio_sim", "id", 1.0, 1.2, 1e-5, "bio template"),
-    Kind("email_shape", "id", 0.6, 0.8, 1 / 1000, "e-mail pattern"),
-    Kind("device", "id", 2.0, 1.5, 1e-6, "device"),
-    Kind("avatar", "id", 1.5, 1.2, 1e-6, "avatar"),
-    Kind("ua", "id", 0.5, 0.7, 1 / 300, "user agent"),
-    Kind("ua_locale", "id", 0.3, 0.3, 1 / 5000, "user agent and locale"),
-    Kind("ip24", "env", 0.6, 0.5, 1e-4, "network /24"),
-    Kind("ip16", "env", 0.2, 0.2, 1e-3, "network /16"),
-    Kind("ip48", "env", 0.6, 0.5, 1e-4, "network /48"),
-    Kind("email_domain", "env", 0.3, 0.4, 1 / 50, "mail domain"),
-    Kind("referrer", "env", 0.3, 0.4, 1 / 50, "referrer"),
-    Kind("locale", "env", 0.0, 0.1, 1 / 30, "country and language"),
-    Kind("flow", "env", 0.0, 0.05, 1 / 4, "signup flow"),
+    Kind("uname_shape", "id", 0.6, 1.0, 1 / 500, "username shape", 0.5),
+    Kind("uname_tmpl", "id", 0.3, 0.4, 1 / 20, "username pattern", 0.3),
+    Kind("uname_sim", "id", 0.8, 0.8, 1e-4, "near-identical usernames", 0.6),
+    Kind("dname_sim", "id", 0.8, 0.8, 1e-3, "display-name template", 0.7),
+    Kind("bio_sim", "id", 1.0, 1.2, 1e-3, "bio template"),
+    Kind("email_shape", "id", 0.6, 0.8, 1 / 300, "e-mail pattern", 0.8),
+    Kind("device", "id", 2.0, 1.5, 1e-5, "device"),
+    Kind("avatar", "id", 1.5, 1.2, 1e-5, "avatar"),
+    Kind("ua", "id", 0.5, 0.7, 1 / 30, "user agent", 0.7),
+    Kind("ua_locale", "id", 0.3, 0.3, 1 / 300, "user agent and locale", 0.6),
+    Kind("ip24", "env", 0.6, 0.5, 1 / 3000, "network /24"),
+    Kind("ip16", "env", 0.2, 0.2, 1 / 300, "network /16", 0.7),
+    Kind("ip48", "env", 0.6, 0.5, 1 / 3000, "network /48"),
+    Kind("email_domain", "env", 0.3, 0.4, 1 / 10, "mail domain", 0.7),
+    Kind("referrer", "env", 0.3, 0.4, 1 / 10, "referrer", 0.7),
+    Kind("locale", "env", 0.0, 0.1, 1 / 10, "country and language", 0.3),
+    Kind("flow", "env", 0.0, 0.05, 1 / 3, "signup flow", 0.2),
 )
 KIND_INDEX = {k.name: i for i, k in enumerate(KINDS)}
 _K = KIND_INDEX

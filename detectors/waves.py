@@ -19,16 +19,18 @@ registrations by shared attributes, Xiao, Freeman, Hwa. AISec 2015.
 """
 from __future__ import annotations
 
+import math
 from typing import Iterable, Optional
 
 from detectors.signatures import KINDS
 
-__all__ = ["Wave", "TraitEvidence", "share_factor", "burst_factor"]
+__all__ = ["Wave", "TraitEvidence", "share_factor", "burst_factor", "specificity"]
 
 _N_KINDS = len(KINDS)
 _ID = tuple(i for i, k in enumerate(KINDS) if k.group == "id")
 _ENV = tuple(i for i, k in enumerate(KINDS) if k.group == "env")
 _LSH = frozenset(("uname_sim", "dname_sim", "bio_sim"))
+_MEMBER_CAP = tuple(k.member for k in KINDS)
 
 
 def share_factor(share: float) -> float:
@@ -47,6 +49,17 @@ def burst_factor(z: float, sensitivity: float = 1.0, z_full: float = 4.0) -> flo
     (0.0, 0.5, 1.0)
     """
     return min(1.0, max(0.0, z * sensitivity / z_full))
+
+
+def specificity(p: float) -> float:
+    """How much sharing a value says, from its baseline share ``p`` (1 for rare values).
+
+    >>> specificity(1e-4), round(specificity(0.01), 2), round(specificity(0.1), 2)
+    (1.0, 0.67, 0.33)
+    """
+    if p <= 0.0:
+        return 1.0
+    return min(1.0, max(0.0, -math.log10(p) / 3.0))
 
 
 class TraitEvidence:
@@ -74,7 +87,7 @@ class Wave:
     >>> w = Wave("w1", t=10.0)
     >>> for i in range(4):                  # one username shape, a pool of two devices
     ...     w.add_member(f"a{i}", seq=i, t=10.0 + i, keys=[111, 900 + i % 2], kinds=[0, 6],
-    ...                  zs=[4.0, 4.0], labels=["username shape Aaaa9999", "device #x"])
+    ...                  ws=[1.0, 1.0], labels=["username shape Aaaa9999", "device #x"])
     >>> w.size, w.coverage(0), w.coverage(6)
     (4, 1.0, 1.0)
     >>> ev = w.evidence()
@@ -84,7 +97,7 @@ class Wave:
     ['2 devices', 'username shape Aaaa9999']
     """
 
-    __slots__ = ("wave_id", "first_seen", "last_seen", "size", "members", "keys", "best", "cov", "zsum",
+    __slots__ = ("wave_id", "first_seen", "last_seen", "size", "members", "keys", "best", "cov", "wgt", "zmax",
                  "rep", "status", "suspended", "challenged", "spam_labels", "benign_labels", "lockstep",
                  "score", "confirmed", "cleared", "merged_into", "max_keys", "max_members", "dirty",
                  "flagged", "challenge_level", "label_confirmed", "top_z")
@@ -95,10 +108,11 @@ class Wave:
         self.last_seen = t
         self.size = 0
         self.members: list = []  # [(account_id, seq)]
-        self.keys: dict = {}  # key -> [count, kind, z, label]
+        self.keys: dict = {}  # key -> [count, kind, weight, label]
         self.best: list = [None] * _N_KINDS  # per kind: the most shared key
         self.cov = [0.0] * _N_KINDS  # members sharing a value of the kind with another member
-        self.zsum = [0.0] * _N_KINDS  # sum of the burst z of those shared values
+        self.wgt = [0.0] * _N_KINDS  # recent weight of the shared values (moving average)
+        self.zmax = [0.0] * _N_KINDS  # largest burst z of a shared value (for reasons)
         self.rep = [0] * _N_KINDS  # distinct values of the kind carried by 2+ members
         self.status = "forming"
         self.suspended = 0
@@ -120,8 +134,12 @@ class Wave:
 
     # ------------------------------------------------------------------ growth
     def add_member(self, account_id: str, seq: int, t: float, keys: Iterable[int], kinds: Iterable[int],
-                   zs: Iterable[float], labels: Optional[list] = None) -> None:
-        """Count one member's keys (``zs``: each key's burst z-score now)."""
+                   ws: Iterable[float], zs: Optional[Iterable[float]] = None, labels: Optional[list] = None) -> None:
+        """Count one member's keys.
+
+        ``ws`` are per-key weights in [0, 1]: how much sharing that key says (the engine
+        passes burst factor x specificity); ``zs`` the keys' burst z-scores (for reasons).
+        """
         self.size += 1
         if t > self.last_seen:
             self.last_seen = t
@@ -130,30 +148,32 @@ class Wave:
         if len(self.members) < self.max_members:
             self.members.append((account_id, seq))
         kd = self.keys
-        # per kind: did this member share a value, with what z, and did it complete a pair?
-        shared_z: dict = {}
+        zs = zs if zs is not None else [0.0] * len(ws)
+        # per kind: the weight of the best value this member shares, and whether it completed a pair
+        shared_w: dict = {}
         pair: set = set()
-        for i, (k, c, z) in enumerate(zip(keys, kinds, zs)):
+        for i, (k, c, w, z) in enumerate(zip(keys, kinds, ws, zs)):
             e = kd.get(k)
             if e is None:
-                kd[k] = [1, c, z, labels[i] if labels is not None else ""]
+                kd[k] = [1, c, w, labels[i] if labels is not None else ""]
                 if self.best[c] is None:
                     self.best[c] = k
                 continue
-            if z > shared_z.get(c, -1.0):
-                shared_z[c] = z
+            if w > shared_w.get(c, -1.0):
+                shared_w[c] = w
+            if z > self.zmax[c]:
+                self.zmax[c] = z
             e[0] += 1
-            e[2] = z
+            e[2] = w
             if e[0] == 2:
                 pair.add(c)
                 self.rep[c] += 1
             b = self.best[c]
             if b != k and (b is None or e[0] > kd[b][0]):
                 self.best[c] = k
-        for c, z in shared_z.items():
-            inc = 2.0 if c in pair else 1.0
-            self.cov[c] += inc
-            self.zsum[c] += inc * z
+        for c, w in shared_w.items():
+            self.cov[c] += 2.0 if c in pair else 1.0
+            self.wgt[c] = w if self.wgt[c] == 0.0 else 0.5 * (self.wgt[c] + w)
         if len(kd) > 2 * self.max_keys:
             self._prune()
         self.dirty = True
@@ -189,13 +209,13 @@ class Wave:
             else:
                 if mine[0] == 1 and e[0] == 1:
                     self.cov[e[1]] += 2.0
-                    self.zsum[e[1]] += 2.0 * max(mine[2], e[2])
                     self.rep[e[1]] += 1
                 mine[0] += e[0]
                 mine[2] = max(mine[2], e[2])
         for c in range(_N_KINDS):
             self.cov[c] += other.cov[c]
-            self.zsum[c] += other.zsum[c]
+            self.wgt[c] = max(self.wgt[c], other.wgt[c])
+            self.zmax[c] = max(self.zmax[c], other.zmax[c])
             self.rep[c] += other.rep[c]
             cand = [b for b in (self.best[c], other.best[c]) if b is not None and b in kd]
             self.best[c] = max(cand, key=lambda k: kd[k][0]) if cand else None
@@ -216,57 +236,74 @@ class Wave:
         other.dirty = True
 
     # ------------------------------------------------------------------ evidence
-    def evidence(self, sensitivity: float = 1.0, extra: Optional[dict] = None) -> TraitEvidence:
-        """Per-kind strength ``weight x share_factor(coverage) x burst_factor(mean z)``.
+    def evidence(self, extra: Optional[dict] = None) -> TraitEvidence:
+        """Per-kind strength ``kind weight x share_factor(coverage) x recent weight``.
 
-        ``extra`` = ``{kind: z}`` adds one hypothetical member that shares a value of
+        ``extra`` = ``{kind: weight}`` adds one hypothetical member sharing a value of
         those kinds (scores a signup without changing the wave).
         """
         n = self.size + (1 if extra is not None else 0)
         strength = [0.0] * _N_KINDS
         if n <= 0:
             return TraitEvidence(strength, 0.0, 0.0, 0)
-        cov, zsum = self.cov, self.zsum
+        cov, wgt = self.cov, self.wgt
         for c in range(_N_KINDS):
-            cv, zs = cov[c], zsum[c]
+            cv, wg = cov[c], wgt[c]
             if extra is not None and c in extra:
-                z = extra[c]
-                inc = 2.0 if self.rep[c] == 0 else 1.0
-                cv, zs = cv + inc, zs + inc * z
-            if cv <= 0.0:
+                cv += 2.0 if self.rep[c] == 0 else 1.0
+                wg = extra[c] if wg == 0.0 else 0.5 * (wg + extra[c])
+            if cv <= 0.0 or wg <= 0.0:
                 continue
             f = share_factor(min(1.0, cv / n))
             if f > 0.0:
-                strength[c] = KINDS[c].wave * f * burst_factor(zs / cv, sensitivity)
+                strength[c] = KINDS[c].wave * f * wg
         ident = sum(strength[c] for c in _ID)
         env = sum(strength[c] for c in _ENV)
         n_id = sum(1 for c in _ID if strength[c] >= 0.3)
         return TraitEvidence(strength, ident, env, n_id)
 
-    def shared_kinds(self, keys: Iterable[int], kinds: Iterable[int], min_count: int) -> dict:
-        """``{kind: key}`` for the kinds in which an account shares a wave value.
+    def shared_kinds(self, keys: Iterable[int], kinds: Iterable[int], min_count: int,
+                     ws: Optional[Iterable[float]] = None) -> dict:
+        """``{kind: weight}`` for the kinds in which an account shares a wave value.
 
-        ``min_count`` is 1 for a prospective member, 2 for a member already counted.
+        ``min_count`` is 1 for a prospective member (``ws`` its key weights), 2 for a
+        member already counted (the stored key weights are used); in a large wave a value
+        must also be carried by 2% of the members.
         """
         kd = self.keys
-        out = {}
-        for k, c in zip(keys, kinds):
+        out: dict = {}
+        ws = ws if ws is not None else [None] * len(keys)
+        # a value only a sliver of a large wave carries does not represent it
+        need = max(min_count, int(0.02 * self.size))
+        for k, c, w in zip(keys, kinds, ws):
             e = kd.get(k)
-            if e is not None and e[0] >= min_count:
-                out[c] = k
+            if e is not None and e[0] >= need:
+                w = e[2] if w is None else w
+                if w > out.get(c, -1.0):
+                    out[c] = w
         return out
 
-    def match(self, keys: Iterable[int], kinds: Iterable[int], ev: TraitEvidence, min_count: int = 2) -> float:
-        """Share of the wave's evidence carried by an account (0..1)."""
-        shared = self.shared_kinds(keys, kinds, min_count)
-        tot = got = 0.0
+    def match(self, keys: Iterable[int], kinds: Iterable[int], ev: TraitEvidence, min_count: int = 2,
+              ws: Optional[Iterable[float]] = None) -> float:
+        """How much of the wave an account carries (0..1): the larger of the share of the
+        wave's evidence it carries (each shared value weighted) and its absolute evidence
+        from values that are both rare and bursting. 0.5 means "carries half the
+        signature, or one strong, specific trait" (a member that rotated its bio still
+        carries the wave's e-mail template); sharing only a common username shape with a
+        wave is not enough.
+        """
+        shared = self.shared_kinds(keys, kinds, min_count, ws)
+        tot = got = strong = 0.0
         for c, s in enumerate(ev.strength):
             if s <= 0.0:
                 continue
             tot += s
-            if c in shared:
-                got += s
-        return got / tot if tot > 0 else 0.0
+            w = min(shared.get(c, 0.0), _MEMBER_CAP[c])
+            got += s * w
+            strong += s * w * w  # values both rare and bursting count; common ones hardly
+        if tot <= 0.0:
+            return 0.0
+        return min(1.0, max(got / tot, strong / 1.6))
 
     def core_keys(self, ev: TraitEvidence, min_strength: float = 0.3, limit: int = 64) -> list[int]:
         """Keys shared by 2+ members in the kinds that carry the wave's evidence."""
