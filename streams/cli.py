@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "streams.worker_cmd",       # worker
     "streams.replay",           # replay
     "streams.demo",             # up (what `make demo` runs)
+    "streams.config_cmd",       # config get|set|history|shadow|promote|discard|diff|confirm-surge
     "offline.simulate",         # simulate
     "offline.evaluate",         # evaluate
     "offline.importers",        # import cresci|botometer|twitter-io
