@@ -34,9 +34,31 @@ import random
 import numpy as np
 from scipy.special import gammainc
 
-__all__ = ["BurstDetector"]
+__all__ = ["BurstDetector", "poisson_surprise"]
 
 _RENORM = 600.0  # renormalise when the growth exponent (in half-lives) exceeds this
+
+
+def poisson_surprise(a: float, lam: float) -> float:
+    """Scalar ``-log10 P(X >= floor(a))`` for ``X ~ Poisson(lam)``; 0 when ``a <= lam``.
+
+    >>> round(poisson_surprise(3, 0.001), 1), poisson_surprise(2, 5.0)
+    (9.8, 0.0)
+    """
+    k = int(a)
+    if k <= lam or k <= 0:
+        return 0.0
+    if lam <= 0.0:
+        return 300.0
+    # P(X >= k) = e^-lam lam^k / k! * (1 + lam/(k+1) + lam^2/((k+1)(k+2)) + ...)
+    s = term = 1.0
+    j = k + 1
+    while term > 1e-9 * s and j < k + 400:
+        term *= lam / j
+        s += term
+        j += 1
+    logp = -lam + k * math.log(lam) - math.lgamma(k + 1) + math.log(s)
+    return min(300.0, max(0.0, -logp / math.log(10)))
 
 
 class _DecayedSketch:

@@ -36,6 +36,7 @@ from streams.contract import Activity, Decision, Event, Label, Signup
 
 from detectors.bounded import FifoSet, LRUDict
 from detectors.burst import BurstDetector
+from detectors.cohort import CoActivityLinker
 from detectors.config import SETTINGS, defaults, validate_all
 from detectors.explain import wave_reasons
 from detectors.keyed import KeyedHasher
@@ -131,6 +132,8 @@ class Engine:
         self._burst = BurstDetector(width=sketch_width, seed=seed + 1)
         self._recent = RecentIndex(capacity=recent_capacity, window=link_window)
         self._lockstep = LockstepTracker(seed=seed + 2)
+        self._linker = CoActivityLinker(seed=seed + 3)
+        self._young = LRUDict(recent_capacity)  # account -> seq of its signup in the ring
         self._scorer = WaveScorer()
         self._policy = Policy(max_accounts)
         self._waves: dict[str, Wave] = {}
@@ -317,7 +320,8 @@ class Engine:
         dur = max(60.0, w.last_seen - w.first_seen)
         return {"identity": ev.identity, "environment": ev.environment, "n_identity": ev.n_identity,
                 "log_size": math.log(max(n, 1)), "lockstep": w.lockstep, "match": match,
-                "rate": min(1.0, math.log1p(n * 60.0 / dur) / 4.0)}
+                "rate": min(1.0, math.log1p(n * 60.0 / dur) / 4.0),
+                "coact": w.co_members, "coact_share": w.co_members / max(n, 1), "explained": ev.explained}
 
     # ------------------------------------------------------------------ signup
     def _on_signup(self, ev: Signup) -> list[Decision]:
@@ -329,6 +333,7 @@ class Engine:
         keys, z, rar, p, ws = self._score_keys(sig, t, 0.0)
         linked = self._links(sig, t, rar, p)
         seq = self._recent.add(ev.account_id, t, sig.keys, bytes(sig.kinds))
+        self._young[ev.account_id] = seq
         self._pending.append(seq)
         out: list[Decision] = []
         if linked or self._wave_by_key:
@@ -343,7 +348,7 @@ class Engine:
                 self._recent.get(seq).wave = wave.wave_id
                 acc = self._policy.track(ev.account_id, wave.wave_id, t)
                 acc.match = m
-                out = self._evaluate(wave, t, newcomer=(ev.account_id, seq))
+                out = self._evaluate(wave, t, [(ev.account_id, seq)])
         self._learn_baseline(t)
         if t - self._last_sweep >= 60.0:
             self._sweep(t)
@@ -384,13 +389,17 @@ class Engine:
         return keep
 
     def _member_match(self, w: Wave, ev, account_id: str, seq: int) -> float:
+        acc = self._policy.peek(account_id)
         slot = self._recent.get(seq)
         if slot is not None and slot.account_id == account_id:
-            return w.match(slot.keys, slot.kinds, ev, min_count=2)
-        acc = self._policy.peek(account_id)
-        return acc.match if acc is not None else 0.0
+            m = w.match(slot.keys, slot.kinds, ev, min_count=2)
+        else:
+            m = acc.match if acc is not None else 0.0
+        if acc is not None and acc.coact:
+            m = max(m, 0.75)  # it acted in lockstep with other members
+        return m
 
-    def _evaluate(self, w: Wave, t: float, newcomer: Optional[tuple] = None) -> list[Decision]:
+    def _evaluate(self, w: Wave, t: float, newcomers: Iterable[tuple] = ()) -> list[Decision]:
         """Re-score a wave and emit the decisions its new state calls for."""
         cfg = self.config
         ev = w.evidence()
@@ -402,8 +411,9 @@ class Engine:
         self._updates[w.wave_id] = w
         for k in w.core_keys(ev, 0.3):
             self._wave_by_key[k] = w.wave_id
-        if newcomer is not None:
-            acc = self._policy.peek(newcomer[0])
+        newcomers = list(newcomers)
+        for account_id, _ in newcomers:
+            acc = self._policy.peek(account_id)
             if acc is not None:
                 acc.feats = tuple(self._features(w, ev, acc.match)[k] for k in FEATURES)
         if w.cleared:
@@ -421,12 +431,12 @@ class Engine:
             retro = not w.confirmed
             w.confirmed = True
             w.status = "active"
-            targets = w.members if retro else ([newcomer] if newcomer else [])
+            targets = w.members if retro else newcomers
             out += self._decide(w, ev, score, targets, t, "suspend", thr_s, live)
         elif challenge_level:
             retro = not w.challenge_level
             w.challenge_level = True
-            targets = w.members if retro else ([newcomer] if newcomer else [])
+            targets = w.members if retro else newcomers
             out += self._decide(w, ev, score, targets, t, "challenge", thr_c, live)
         return out
 
@@ -516,18 +526,78 @@ class Engine:
     # ------------------------------------------------------------------ activity
     def _on_activity(self, ev: Activity) -> list[Decision]:
         self._n["activities"] += 1
+        if not self.config["lockstep_enabled"] or (ev.target is None and ev.text is None):
+            return []
+        out: list[Decision] = []
+        if ev.account_id in self._young:
+            for a, b in self._linker.learn_one(ev.account_id, ev.ts, ev.target, ev.text):
+                out += self._coact(a, b, ev.ts)
         acc = self._policy.peek(ev.account_id)
-        if acc is None or acc.wave is None or not self.config["lockstep_enabled"]:
-            return []
+        if acc is None or acc.wave is None:
+            return out
         w = self._wave(acc.wave)
-        if w is None or (ev.target is None and ev.text is None):
-            return []
+        if w is None:
+            return out
         n = self._lockstep.learn_one(w.wave_id, ev.account_id, ev.ts, ev.target, ev.text)
         if n > w.lockstep:
             w.lockstep = n
             if n >= 3:
-                return self._evaluate(w, ev.ts)
-        return []
+                out += self._evaluate(w, ev.ts)
+        return out
+
+    def _slot_weights(self, slot, t: float) -> tuple[list, list, list]:
+        """Keys, kinds and current weights of a remembered signup."""
+        sig = Signature(list(slot.keys), list(slot.kinds), [""] * len(slot.keys))
+        _, z, _, _, ws = self._score_keys(sig, t, 0.0)
+        return sig.keys, sig.kinds, ws, z
+
+    def _coact(self, a: str, b: str, t: float) -> list[Decision]:
+        """Two young accounts acted on the same unusual targets together.
+
+        They form (or extend) a *lockstep wave*. Accounts already in a wave formed by
+        their signups are left there: that wave's own lockstep tracker counts their
+        activity, and a benign account that happens to co-act with a bot is not pulled
+        into the bot's wave.
+        """
+        slots = []
+        for acct in (a, b):
+            seq = self._young.peek(acct)
+            slot = self._recent.get(seq) if seq is not None else None
+            if slot is None or slot.account_id != acct:
+                return []
+            slots.append(slot)
+        waves = []
+        for slot in slots:
+            wv = self._wave(slot.wave) if slot.wave is not None else None
+            if slot.wave is not None and (wv is None or not wv.by_activity):
+                return []  # in a signup-formed (or closed) wave
+            waves.append(wv)
+        if waves[0] is None and waves[1] is None:
+            w = Wave(self._new_wave_id(slots[0].account_id, slots[0].ts), min(s.ts for s in slots))
+            w.by_activity = True
+            self._waves[w.wave_id] = w
+            self._n["waves_formed"] += 1
+        elif waves[0] is not None and waves[1] is not None and waves[0] is not waves[1]:
+            return []  # no single-linkage chaining of lockstep waves into one giant component
+        else:
+            w = waves[0] if waves[0] is not None else waves[1]
+        if w.cleared:
+            return []
+        touched = []
+        for slot in slots:
+            touched.append((slot.account_id, slot.seq))
+            if slot.wave is None:
+                keys, kinds, ws, z = self._slot_weights(slot, t)
+                w.add_member(slot.account_id, slot.seq, slot.ts, keys, kinds, ws, z)
+                slot.wave = w.wave_id
+                self._policy.track(slot.account_id, w.wave_id, slot.ts).match = 0.0
+            acc = self._policy.peek(slot.account_id)
+            if acc is not None and not acc.coact:
+                acc.coact = True
+                w.co_members += 1
+        if w.flagged:
+            self._protect(w)
+        return self._evaluate(w, t, touched)
 
     # ------------------------------------------------------------------ label
     def _on_label(self, ev: Label) -> list[Decision]:

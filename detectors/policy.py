@@ -31,7 +31,7 @@ NONE, CHALLENGED, SUSPENDED, RELEASED = 0, 1, 2, 3
 class Account:
     """What the engine remembers about one wave member or decided account."""
 
-    __slots__ = ("wave", "live", "shadow", "exempt", "feats", "ts", "match", "ever_suspended")
+    __slots__ = ("wave", "live", "shadow", "exempt", "feats", "ts", "match", "ever_suspended", "coact")
 
     def __init__(self, wave: Optional[str], ts: float):
         self.wave = wave
@@ -42,6 +42,7 @@ class Account:
         self.ts = ts
         self.match = 0.0
         self.ever_suspended = False
+        self.coact = False  # linked to another member by lockstep activity
 
 
 class Policy:

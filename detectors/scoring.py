@@ -24,10 +24,13 @@ import math
 
 from river import linear_model, optim
 
+from detectors.waves import share_factor
+
 __all__ = ["WaveScorer", "FEATURES", "prior_logit", "size_gain"]
 
 #: Feature names (the model sees these plus the prior log-odds).
-FEATURES = ("identity", "environment", "n_identity", "log_size", "lockstep", "match", "rate")
+FEATURES = ("identity", "environment", "n_identity", "log_size", "lockstep", "match", "rate", "coact",
+            "coact_share", "explained")
 
 _PRIOR_SCALE = 4.0  # the prior enters the model as logit / 4 with an initial weight of 4
 _MAX_SHIFT = 6.0  # log-odds the model may move the score at label_weight = 1
@@ -65,7 +68,13 @@ def prior_logit(f: dict, w_identity: float = 1.0, w_environment: float = 1.0, w_
     n = math.exp(f["log_size"])
     ident = f["identity"] * w_identity
     lock = min(1.0, max(0.0, (f["lockstep"] - 2.0) / 8.0))
-    evidence = (ident * size_gain(round(n), min_size)
+    # lockstep without a shared origin: benign crowds that act together (a campus
+    # following its university, viewers of one show) share a network, a mail domain or
+    # a referrer; coordinated accounts that rotated every trait share nothing
+    co = f.get("coact", 0)
+    unexplained = 1.0 - min(1.0, f.get("explained", 0.0) / 0.7)
+    coact = 2.0 * min(1.0, max(0.0, (co - 2.0) / 4.0)) * share_factor(f.get("coact_share", 0.0)) * unexplained
+    evidence = ((ident + w_lockstep * coact) * size_gain(round(n), min_size)
                 + 0.1 * w_environment * min(f["environment"], 1.5)
                 + 0.25 * w_lockstep * lock * min(1.0, ident / 1.5))
     return 2.2 + 3.0 * (evidence - 2.4)
@@ -126,7 +135,9 @@ class WaveScorer:
                 "log_size": min(f["log_size"], 8.0) / 4.0,
                 "lockstep": min(f["lockstep"], 20.0) / 10.0,
                 "match": f["match"],
-                "rate": f["rate"]}
+                "rate": f["rate"],
+                "coact": min(f.get("coact", 0), 20) / 10.0,
+                "explained": f.get("explained", 0.0)}
 
     def score_one(self, f: dict) -> float:
         lp = self._prior_logit(f)

@@ -78,6 +78,7 @@ KIND_INDEX = {k.name: i for i, k in enumerate(KINDS)}
 _K = KIND_INDEX
 
 _SEPARATORS = frozenset("._-")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _REF_HOST = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/?#]*@)?([^/?#:]+)")
 
 
@@ -170,6 +171,20 @@ def referrer_host(ref: str) -> str:
     """
     m = _REF_HOST.match(ref.strip())
     return (m.group(1) if m else ref).lower()[:64]
+
+
+def referrer_key(ref: str) -> str:
+    """A referrer without its scheme and fragment (kept only as a keyed hash): a link
+    shared by a TV show (``youtube.com/watch?v=...``) is one referrer, all of
+    ``youtube.com`` is not.
+
+    >>> referrer_key("https://t.co/0a9c8413fa#x"), referrer_key("https://www.google.com/")
+    ('t.co/0a9c8413fa', 'www.google.com')
+    """
+    r = _SCHEME.sub("", ref.strip()).split("#", 1)[0].rstrip("/")
+    host = referrer_host(ref)
+    slash = r.find("/")
+    return (host + (r[slash:] if slash >= 0 else ""))[:256]
 
 
 def _clip(s: str, n: int) -> str:
@@ -274,8 +289,9 @@ class SignatureExtractor:
             add(sig, "ua", s.user_agent, f"user agent “{_clip(s.user_agent, 48)}”")
             add(sig, "ua_locale", f"{s.user_agent}|{locale}", f"user agent and locale {locale}")
         if s.referrer:
+            ref = referrer_key(s.referrer)
             host = referrer_host(s.referrer)
-            add(sig, "referrer", host, f"referrer {_clip(host, 40)}")
+            add(sig, "referrer", ref, f"referrer {_clip(host, 40)}{'/…' if len(ref) > len(host) else ''}")
         if s.country or s.lang:
             add(sig, "locale", locale, f"locale {locale}")
         if s.signup_flow:

@@ -31,6 +31,7 @@ _ID = tuple(i for i, k in enumerate(KINDS) if k.group == "id")
 _ENV = tuple(i for i, k in enumerate(KINDS) if k.group == "env")
 _LSH = frozenset(("uname_sim", "dname_sim", "bio_sim"))
 _MEMBER_CAP = tuple(k.member for k in KINDS)
+_ORIGIN = tuple(i for i, k in enumerate(KINDS) if k.name in ("ip24", "ip48", "email_domain", "referrer"))
 
 
 def share_factor(share: float) -> float:
@@ -63,15 +64,22 @@ def specificity(p: float) -> float:
 
 
 class TraitEvidence:
-    """Per-kind evidence of one (possibly hypothetical) wave state."""
+    """Per-kind evidence of one (possibly hypothetical) wave state.
 
-    __slots__ = ("strength", "identity", "environment", "n_identity")
+    ``explained`` (0..1) says how far a shared origin — one network, mail domain or
+    referrer that most members share and that was unusual when they shared it —
+    explains the group: crowds with a common cause act together too.
+    """
 
-    def __init__(self, strength: list, identity: float, environment: float, n_identity: int):
+    __slots__ = ("strength", "identity", "environment", "n_identity", "explained")
+
+    def __init__(self, strength: list, identity: float, environment: float, n_identity: int,
+                 explained: float = 0.0):
         self.strength = strength
         self.identity = identity
         self.environment = environment
         self.n_identity = n_identity
+        self.explained = explained
 
 
 class Wave:
@@ -97,10 +105,10 @@ class Wave:
     ['2 devices', 'username shape Aaaa9999']
     """
 
-    __slots__ = ("wave_id", "first_seen", "last_seen", "size", "members", "keys", "best", "cov", "wgt", "zmax",
+    __slots__ = ("wave_id", "first_seen", "last_seen", "size", "members", "keys", "best", "cov", "wgt", "wmax", "zmax",
                  "rep", "status", "suspended", "challenged", "spam_labels", "benign_labels", "lockstep",
                  "score", "confirmed", "cleared", "merged_into", "max_keys", "max_members", "dirty",
-                 "flagged", "challenge_level", "label_confirmed", "top_z")
+                 "flagged", "challenge_level", "label_confirmed", "top_z", "co_members", "by_activity")
 
     def __init__(self, wave_id: str, t: float, max_keys: int = 384, max_members: int = 1000):
         self.wave_id = wave_id
@@ -112,6 +120,7 @@ class Wave:
         self.best: list = [None] * _N_KINDS  # per kind: the most shared key
         self.cov = [0.0] * _N_KINDS  # members sharing a value of the kind with another member
         self.wgt = [0.0] * _N_KINDS  # recent weight of the shared values (moving average)
+        self.wmax = [0.0] * _N_KINDS  # largest weight a shared value of the kind ever had
         self.zmax = [0.0] * _N_KINDS  # largest burst z of a shared value (for reasons)
         self.rep = [0] * _N_KINDS  # distinct values of the kind carried by 2+ members
         self.status = "forming"
@@ -131,6 +140,8 @@ class Wave:
         self.challenge_level = False
         self.label_confirmed = False
         self.top_z = 0.0
+        self.co_members = 0  # members linked to another by lockstep activity
+        self.by_activity = False  # formed by co-activity links rather than by signups
 
     # ------------------------------------------------------------------ growth
     def add_member(self, account_id: str, seq: int, t: float, keys: Iterable[int], kinds: Iterable[int],
@@ -174,6 +185,8 @@ class Wave:
         for c, w in shared_w.items():
             self.cov[c] += 2.0 if c in pair else 1.0
             self.wgt[c] = w if self.wgt[c] == 0.0 else 0.5 * (self.wgt[c] + w)
+            if w > self.wmax[c]:
+                self.wmax[c] = w
         if len(kd) > 2 * self.max_keys:
             self._prune()
         self.dirty = True
@@ -215,6 +228,7 @@ class Wave:
         for c in range(_N_KINDS):
             self.cov[c] += other.cov[c]
             self.wgt[c] = max(self.wgt[c], other.wgt[c])
+            self.wmax[c] = max(self.wmax[c], other.wmax[c])
             self.zmax[c] = max(self.zmax[c], other.zmax[c])
             self.rep[c] += other.rep[c]
             cand = [b for b in (self.best[c], other.best[c]) if b is not None and b in kd]
@@ -224,6 +238,7 @@ class Wave:
         self.spam_labels += other.spam_labels
         self.benign_labels += other.benign_labels
         self.lockstep = max(self.lockstep, other.lockstep)
+        self.co_members += other.co_members
         self.confirmed = self.confirmed or other.confirmed
         self.flagged = self.flagged or other.flagged
         self.challenge_level = self.challenge_level or other.challenge_level
@@ -260,7 +275,8 @@ class Wave:
         ident = sum(strength[c] for c in _ID)
         env = sum(strength[c] for c in _ENV)
         n_id = sum(1 for c in _ID if strength[c] >= 0.3)
-        return TraitEvidence(strength, ident, env, n_id)
+        explained = max((share_factor(min(1.0, cov[c] / n)) * self.wmax[c] for c in _ORIGIN), default=0.0)
+        return TraitEvidence(strength, ident, env, n_id, explained)
 
     def shared_kinds(self, keys: Iterable[int], kinds: Iterable[int], min_count: int,
                      ws: Optional[Iterable[float]] = None) -> dict:
