@@ -5,8 +5,13 @@ they interleave however the consumers fetched them. Wave detection counts accoun
 per window, so it should see events in (nearly) event-time order, as ``evaluate``
 does offline. :class:`Aligner` keeps one FIFO per source partition and releases the
 globally oldest head only once every *active* source partition has shown an event at
-least that new (a low watermark), or has gone quiet for ``idle_after`` seconds of
-wall clock (so a silent partition never stalls the rest), or the buffer is full.
+least that new (a low watermark), or is idle, or the buffer is full.
+
+Idleness: stage 1 sends a heartbeat per source partition saying whether it has read
+everything there is (``behind=False``). A source that is behind holds the watermark
+(even before its first event arrives) until ``stall_after`` seconds pass without an
+event from it; a caught-up source holds it only for ``idle_after`` seconds after its
+last event. Without heartbeats, every source is treated as caught up.
 """
 from __future__ import annotations
 
@@ -29,11 +34,18 @@ class Aligner:
     >>> now[0] = 2.0          # p1 quiet for 2 s: no longer holds p0 back
     >>> a.pop_ready()
     ['a']
+    >>> a.heartbeat("p2", behind=True)  # p2 has unread events: nothing passes it
+    >>> a.push("p0", 20.0, "c"); a.pop_ready()
+    []
+    >>> a.push("p2", 15.0, "d"); now[0] = 4.0; a.pop_ready()
+    ['d']
     """
 
     def __init__(self, idle_after: float = 0.05, max_buffer: int = 100_000,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, stall_after: float = 5.0):
         self.idle_after = idle_after
+        self.stall_after = stall_after
+        self.behind: dict[Hashable, bool] = {}
         self.max_buffer = max_buffer
         self.clock = clock
         self.queues: dict[Hashable, deque] = {}
@@ -51,6 +63,21 @@ class Aligner:
         self.last_seen[source] = self.clock()
         self.size += 1
 
+    def heartbeat(self, source: Hashable, behind: bool) -> None:
+        """Stage 1 read everything of ``source`` (``behind=False``) or not yet."""
+        if source not in self.queues:
+            self.queues[source] = deque()
+            self.last_ts[source] = float("-inf")
+            self.last_seen[source] = self.clock()
+        elif behind and not self.behind.get(source):
+            self.last_seen[source] = self.clock()  # the stall clock starts now
+        self.behind[source] = behind
+
+    def _holds(self, src: Hashable, now: float) -> bool:
+        """Does this (empty) source still hold the watermark back?"""
+        quiet = now - self.last_seen[src]
+        return quiet < (self.stall_after if self.behind.get(src) else self.idle_after)
+
     def pop_ready(self) -> list:
         """Items that can be released now, in event-time order."""
         if not self.size:
@@ -59,7 +86,7 @@ class Aligner:
         # the low watermark: the newest time every active, currently empty source has reached
         watermark = float("inf")
         for src, q in self.queues.items():
-            if not q and now - self.last_seen[src] < self.idle_after:
+            if not q and self._holds(src, now):
                 watermark = min(watermark, self.last_ts[src])
         heads = [(q[0][0], i, src) for i, (src, q) in enumerate(self.queues.items()) if q]
         heapq.heapify(heads)
@@ -76,7 +103,7 @@ class Aligner:
             else:
                 heapq.heappop(heads)
                 # the source just ran dry: it now holds the watermark unless idle
-                if now - self.last_seen[src] < self.idle_after:
+                if self._holds(src, now):
                     watermark = min(watermark, self.last_ts[src])
         return out
 

@@ -26,6 +26,7 @@ from detectors.engine import Engine
 from streams.contract import (
     TOPIC_TYPES, InvalidEvent, event_to_wire, format_time, parse_message,
 )
+from streams.admin import install_control
 from streams.detect import DetectLoop, detect_topic, snapshot_topic
 from streams.metrics import CONTENT_TYPE_LATEST, Metrics
 from streams.settings import Settings
@@ -130,6 +131,10 @@ def create_app(settings: Settings) -> faust.App:
     leader_tp = TP(settings.topic("signups"), 0)
     loop = DetectLoop(settings, metrics, lambda: make_engine(settings),
                       is_leader=lambda: leader_tp in (app.consumer.assignment() if app.consumer else ()))
+    cstate, reader, _writer = install_control(
+        app, settings, metrics, shadow_report=loop.shadow_report,
+        breaker=lambda: loop.breaker.status(), admin_port=settings.admin_port or None)
+    loop.control = (cstate, reader)
     app.breakwater = {"metrics": metrics, "ingest": ingest, "detect": loop, "settings": settings}
 
     def make_agent(short: str, expected_type: str):
@@ -153,6 +158,23 @@ def create_app(settings: Settings) -> faust.App:
         await loop.run()
 
     state = {"offsets": {}, "progress": time.monotonic()}
+    input_topics = {settings.topic(t): t for t in TOPIC_TYPES}
+
+    @app.timer(0.2)
+    async def heartbeat():
+        """Tell the detect loop, per owned input partition, whether stage 1 has read
+        all of it: the event-time aligner waits only for partitions still behind."""
+        consumer = app.consumer
+        if consumer is None or app.rebalancing:
+            return
+        for tp in consumer.assignment():
+            short = input_topics.get(tp.topic)
+            if short is None:
+                continue
+            read = consumer._read_offset.get(tp)  # noqa: SLF001 - faust has no public getter
+            hw = consumer.highwater(tp)
+            behind = hw is not None and (read is None and hw > 0 or read is not None and read + 1 < hw)
+            await detect.send(value=orjson.dumps({"hb": [short, tp.partition, behind]}), partition=0)
 
     @app.timer(1.0)
     async def refresh_gauges():
@@ -196,7 +218,7 @@ def create_app(settings: Settings) -> faust.App:
             ready = loop.ready and not app.rebalancing
             return self.json({"ready": ready, "recovering": not loop.ready,
                               "assigned_partitions": assigned, "detect_offset": loop.position,
-                              "applied_events": loop.applied,
+                              "applied_events": loop.applied, "late_events": loop.late,
                               "leader": loop.leader}, status=200 if ready else 503)
 
     signups_topic = raw_topic(settings.topic("signups"))

@@ -31,7 +31,9 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from streams.align import Aligner
-from streams.contract import decision_to_dict, event_from_wire, format_time
+from detectors.bounded import LRUDict
+from detectors.breaker import CircuitBreaker
+from streams.contract import Decision, decision_to_dict, event_from_wire, format_time
 from streams.metrics import Metrics
 from streams.settings import Settings
 
@@ -119,10 +121,18 @@ class DetectLoop:
     KEEP_SECONDS = 120.0
 
     def __init__(self, settings: Settings, metrics: Metrics, engine_factory: Callable,
-                 is_leader: Callable[[], bool], buffer_size: int = 200_000):
+                 is_leader: Callable[[], bool], buffer_size: int = 200_000,
+                 control=None):
         self.s = settings
         self.m = metrics
         self.engine = engine_factory()
+        self.control = control  # (ControlState, ControlReader) or None
+        self.shadow = None      # candidate-settings engine while a shadow is active
+        self.shadow_since = None
+        self.breaker = CircuitBreaker(multiple=settings.breaker_multiple)
+        self.degraded = LRUDict(100_000)  # account -> suspend degraded to a challenge
+        self.recent: deque = deque(maxlen=200_000)  # (ts, account, action, mode) for diff
+        self.label_of = LRUDict(200_000)  # account -> latest label, for diff precision
         self.is_leader = is_leader
         self.snapshot_every = settings.snapshot_seconds
         self.store = SnapshotStore(settings)
@@ -142,6 +152,8 @@ class DetectLoop:
         self.src_hw: dict[tuple, int] = {}  # highest source offset applied, per source partition
         self.applied = 0  # distinct input events applied to the engine, ever (kept in snapshots)
         self.failed: list = []  # events the engine raised on: dead-lettered by the leader
+        self.max_ts = float("-inf")
+        self.late = 0  # events applied after a newer one (event-time order broken)
 
     # ------------------------------------------------------------------ life
     async def run(self) -> None:
@@ -155,9 +167,15 @@ class DetectLoop:
         if snap is not None:
             state = pickle.loads(snap[0])
             self.engine, self.src_hw, self.applied = state["engine"], state["src_hw"], state["applied"]
+            self.breaker, self.degraded = state["breaker"], state["degraded"]
             self.position = self.snapshot_position = snap[1]
             self.m.state_bytes.set(len(snap[0]))
             log.info("restored engine snapshot (%d bytes) at detect offset %d", len(snap[0]), snap[1])
+        if self.control is not None:
+            cstate, reader = self.control
+            await reader.wait_ready()  # the latest settings before the first decision
+            cstate.add_listener(on_live=self.on_live, on_shadow=self.on_shadow,
+                                on_confirm=self.on_confirm)
         consumer = AIOKafkaConsumer(**aiokafka_kwargs(self.s), group_id=None, enable_auto_commit=False,
                                     auto_offset_reset="earliest", fetch_max_wait_ms=20,
                                     max_partition_fetch_bytes=4 * 1024 * 1024)
@@ -176,6 +194,10 @@ class DetectLoop:
                 for msg in msgs:
                     self.position = msg.offset
                     rec = orjson.loads(msg.value)
+                    if "hb" in rec:  # stage-1 heartbeat: [topic, partition, behind]
+                        hb = rec["hb"]
+                        self.aligner.heartbeat((hb[0], hb[1]), bool(hb[2]))
+                        continue
                     src = rec.get("src") or ("signups", -1, msg.offset)
                     self.aligner.push((src[0], src[1]), rec["e"]["ts"], (msg.offset, rec))
                 if msgs:
@@ -222,19 +244,104 @@ class DetectLoop:
                 hw[key] = src[2]
             self.applied += 1
             ev = event_from_wire(rec["e"])
+            if ev.ts < self.max_ts:
+                self.late += 1
+                self.m.late_events.inc()
+            else:
+                self.max_ts = ev.ts
             if ev.type == "label":
                 self.m.labels_seen.labels(ev.label).inc()
+                self.label_of[ev.account_id] = ev.label
             try:
                 decisions = engine.process(ev)
+                if self.shadow is not None:
+                    shadow = self.shadow.process(ev)
+                    for d in shadow:
+                        d.mode = "shadow"
+                    decisions = decisions + shadow
             except Exception as exc:  # noqa: BLE001 - one bad event must not stop the stream
                 self.m.engine_errors.inc()
                 log.exception("engine failed on %s event from %s: %s", ev.type, src, type(exc).__name__)
                 self.failed.append((src, rec, f"internal error while processing: {type(exc).__name__}"))
                 continue
+            self.guard(ev.ts, decisions)
             if decisions:
+                for d in decisions:
+                    self.recent.append((d.ts, d.account_id, d.action, d.mode))
                 self.buffer.append((now, decisions, rec.get("ingest")))
         self.wave_updates.extend(engine.drain_wave_updates())
         del self.wave_updates[:-10_000]  # followers never publish: keep only the newest
+        self.m.breaker_open.set(1 if self.breaker.tripped else 0)
+
+    # ------------------------------------------------------------------ live settings
+    def guard(self, ts: float, decisions: list) -> None:
+        """The circuit breaker: during an unconfirmed surge of live suspensions,
+        suspends become challenges (remembered, and suspended once ops confirm)."""
+        wanted = [d for d in decisions if d.action == "suspend" and d.mode == "live"]
+        if not self.breaker.observe(ts, len(wanted)):
+            return
+        for d in wanted:
+            d.action = "challenge"
+            d.reasons = list(d.reasons) + [
+                f"circuit breaker open: live suspensions above {self.breaker.multiple:g}x their "
+                "baseline; degraded to a challenge until `breakwater config confirm-surge`"]
+            self.degraded[d.account_id] = d
+
+    def on_live(self, values: dict, version: int) -> None:
+        self.engine.apply_config(values, version)
+        log.info("live settings v%d applied", version)
+
+    def on_shadow(self, values: Optional[dict], version: int) -> None:
+        if values is None:
+            if self.shadow is not None:
+                log.info("shadow settings discarded")
+            self.shadow = self.shadow_since = None
+            return
+        # the candidate starts from the live state, so it differs only by its settings
+        self.shadow = pickle.loads(pickle.dumps(self.engine, protocol=pickle.HIGHEST_PROTOCOL))
+        self.shadow.apply_config(values, version)
+        self.shadow_since = self.max_ts
+        log.info("shadow settings v%d running beside the live ones", version)
+
+    def on_confirm(self, confirmed_at: float, version: int) -> None:
+        """Ops confirmed the surge: let it through and suspend what was degraded."""
+        self.breaker.confirm(confirmed_at)
+        self.m.breaker_open.set(1 if self.breaker.tripped else 0)
+        redo = []
+        for acc in list(self.degraded.keys()):
+            d = self.degraded.peek(acc)
+            if d.ts <= confirmed_at:
+                redo.append(Decision(acc, "suspend", d.ts, d.score,
+                                     list(d.reasons[:-1]) + ["suspension surge confirmed by ops "
+                                                             f"(config v{version})"],
+                                     d.wave_id, version, "live"))
+                self.degraded.pop(acc)
+        if redo:
+            self.buffer.append((time.time(), redo, None))
+            log.info("surge confirmed: suspending %d accounts that were degraded to challenges", len(redo))
+
+    def shadow_report(self, window: float) -> dict:
+        """Live vs shadow decisions over the last ``window`` seconds of event time."""
+        if self.shadow is None:
+            return {"active": False}
+        t0 = max(self.max_ts - window, self.shadow_since if self.shadow_since is not None else -1e18)
+        sets = {m: {"suspend": set(), "challenge": set()} for m in ("live", "shadow")}
+        for ts, acc, action, mode in self.recent:
+            if ts >= t0 and action in ("suspend", "challenge"):
+                sets[mode][action].add(acc)
+        out = {"active": True, "from_ts": format_time(t0) if t0 > 0 else None,
+               "to_ts": format_time(self.max_ts) if self.max_ts > 0 else None}
+        for mode, by in sets.items():
+            labelled = [self.label_of.get(a) for a in by["suspend"] if self.label_of.get(a)]
+            out[mode] = {"suspend": len(by["suspend"]), "challenge": len(by["challenge"]),
+                         "labelled_suspended": len(labelled),
+                         "label_precision": (round(labelled.count("spam") / len(labelled), 4)
+                                             if labelled else None)}
+        ls, ss = sets["live"]["suspend"], sets["shadow"]["suspend"]
+        out["suspended_overlap"] = {"both": len(ls & ss), "live_only": len(ls - ss),
+                                    "shadow_only": len(ss - ls),
+                                    "more_suspensions_with_shadow": len(ss) - len(ls)}
+        return out
 
     # ------------------------------------------------------------------ output
     async def publish(self) -> None:
@@ -355,7 +462,8 @@ class DetectLoop:
 
     async def snapshot(self) -> None:
         await self.producer.flush()  # every decision applied so far is on actions first
-        state = {"engine": self.engine, "src_hw": self.src_hw, "applied": self.applied}
+        state = {"engine": self.engine, "src_hw": self.src_hw, "applied": self.applied,
+                 "breaker": self.breaker, "degraded": self.degraded}
         blob = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
         # events still waiting in the aligner are not in the engine yet: replay from the
         # oldest of them (repeats of applied ones are dropped by src_hw)

@@ -88,6 +88,10 @@ class Metrics:
         self.engine_errors = Counter("breakwater_engine_errors_total",
                                      "Events the detection engine raised an error on (dead-lettered).",
                                      registry=r)
+        self.late_events = Counter("breakwater_late_events_total",
+                                   "Events that reached the detectors after a newer event "
+                                   "(event-time order broken beyond what alignment could fix).",
+                                   registry=r)
         self.redelivered = Counter("breakwater_redelivered_events_total",
                                    "Events forwarded twice by a rebalance and dropped as repeats.",
                                    registry=r)

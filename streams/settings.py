@@ -52,6 +52,11 @@ class Settings:
     kafka_ssl_keyfile: str = ""
     #: Bearer token for the admin API (or BREAKWATER_ADMIN_TOKEN_FILE).
     admin_token: str = field(default="", metadata=_SECRET)
+    #: Serve /v1/config* on this separate port (127.0.0.1) instead of the web port; 0 = web port.
+    admin_port: int = 0
+    #: Circuit breaker: new suspensions degrade to challenges when the live suspension
+    #: rate exceeds this multiple of its recent baseline, until ops confirm the surge.
+    breaker_multiple: float = 4.0
     #: Seed for the detectors' randomness (MinHash, hashing keys).
     seed: int = 0
 
