@@ -193,11 +193,13 @@ def oncall() -> dict:
         timeseries("Last recovery duration", "How long each worker's last state recovery took "
                    "(restart or rebalance).", "s",
                    [q(f"breakwater_recovery_seconds{{{SEL}}}", "{{instance}}")], w=8),
-        timeseries("Engine errors and redelivered events", "engine errors: events the detection "
-                   "engine raised on (dead-lettered; any is a bug). redelivered: events forwarded twice "
-                   "after a rebalance and dropped as repeats (expected around restarts). Max over workers: "
-                   "every worker runs the engine.", "eps",
+        timeseries("Engine errors, late and redelivered events", "engine errors: events the "
+                   "detection engine raised on (dead-lettered; any is a bug). late: events that reached "
+                   "the detectors after a newer one (event-time order broken beyond alignment). "
+                   "redelivered: events forwarded twice after a rebalance and dropped as repeats "
+                   "(expected around restarts). Max over workers: every worker runs the engine.", "eps",
                    [q(f"max(rate(breakwater_engine_errors_total{{{SEL}}}[{RI}]))", "engine errors"),
+                    q(f"max(rate(breakwater_late_events_total{{{SEL}}}[{RI}]))", "late"),
                     q(f"max(rate(breakwater_redelivered_events_total{{{SEL}}}[{RI}]))", "redelivered")],
                    w=24, h=6),
     ]
