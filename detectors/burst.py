@@ -196,7 +196,7 @@ class BurstDetector:
         """
         t = self._time(t)
         k = self._keys(keys)
-        idx = self._cur.index(k)
+        idx = self._cur.index(k)  # both sketches share their hash functions
         a, cur_total = self._cur.read(idx, t)
         b, base_total = self._base.read(idx, t)
         pri = np.full(k.shape[0], 1e-4) if priors is None else np.asarray(priors, dtype=np.float64)

@@ -26,6 +26,7 @@ Beutel et al. *CopyCatch*. WWW 2013.
 from __future__ import annotations
 
 import math
+import zlib
 from typing import Optional
 
 from detectors.bounded import LRUDict
@@ -50,6 +51,8 @@ class CoActivityLinker:
         How unlikely (``-log10`` probability) a target's recent hits must be, given its
         baseline share of young-account activity, for it to be specific: the accounts
         every newcomer is suggested to follow are hit often, but not surprisingly often.
+    max_share
+        Largest baseline share of young-account activity a specific target may have.
     min_text
         Shortest text compared as near-duplicate.
     warmup
@@ -61,7 +64,7 @@ class CoActivityLinker:
 
     Examples
     --------
-    >>> lk = CoActivityLinker(window=600, warmup=0, min_surprise=0.0)
+    >>> lk = CoActivityLinker(window=600, warmup=0, min_surprise=0.0, max_share=1.0)
     >>> links = []
     >>> for i, acct in enumerate(("a", "b", "c")):
     ...     for j, tg in enumerate(("cust1", "cust2", "post9")):
@@ -73,16 +76,20 @@ class CoActivityLinker:
     """
 
     def __init__(self, window: float = 900.0, min_shared: int = 2, min_surprise: float = 3.0,
+                 max_share: float = 0.003,
                  min_text: int = 20, warmup: float = 1000.0, capacity: int = 1 << 16,
                  current_half_life: float = 900.0, baseline_half_life: float = 86400.0, seed: int = 0):
         self.window = window
         self.min_shared = min_shared
         self.min_surprise = min_surprise
+        self.max_share = max_share
         self.min_text = min_text
         self.warmup = warmup
         self._h_cur = math.log(2) / current_half_life
         self._h_base = math.log(2) / baseline_half_life
         self._hasher = KeyedHasher(seed=seed + 31_337)
+        self._s1 = self._hasher.key_id("crc", "1") & 0xFFFFFFFF  # targets are public ids: crc32 suffices
+        self._s2 = self._hasher.key_id("crc", "2") & 0xFFFFFFFF
         self._lsh = MinHashLSH(bands=2, rows=3, ngram=4, seed=seed + 23)
         self._targets = LRUDict(capacity * 2)  # key -> [current, baseline, t]
         self._base_total = 0.0
@@ -95,7 +102,8 @@ class CoActivityLinker:
         """Keys of one activity: its target and the bands of its text."""
         out = []
         if target:
-            out.append(self._hasher.key_id("target", target))
+            b = target.encode("utf-8", "surrogatepass")
+            out.append((zlib.crc32(b, self._s1) << 32) | zlib.crc32(b, self._s2))
         if text and len(text) >= self.min_text:
             sig = self._lsh.signature(normalize_text(text))
             out.extend(self._hasher.bytes_id("text", b) for b in self._lsh.bands_of(sig))
@@ -122,8 +130,10 @@ class CoActivityLinker:
         e[1] = e[1] * math.exp(-self._h_base * dt)
         e[2] = max(e[2], t)
         share = (e[1] + 0.1) / (self._base_total + 10.0)
-        expected = share * self._cur_total
-        surprise = poisson_surprise(e[0], expected)
+        if e[0] < 1.5 or share > self.max_share:  # first recent hit, or where everyone goes
+            e[1] += 1.0
+            return 0.0
+        surprise = poisson_surprise(e[0], share * self._cur_total)
         e[1] += 1.0
         return surprise
 

@@ -130,7 +130,7 @@ class Engine:
         self._hasher = KeyedHasher(secret, seed)
         self._extract = SignatureExtractor(self._hasher, seed=seed)
         self._burst = BurstDetector(width=sketch_width, seed=seed + 1)
-        self._recent = RecentIndex(capacity=recent_capacity, window=link_window)
+        self._recent = RecentIndex(capacity=recent_capacity, window=link_window, max_walk=12)
         self._lockstep = LockstepTracker(seed=seed + 2)
         self._linker = CoActivityLinker(seed=seed + 3)
         self._young = LRUDict(recent_capacity)  # account -> seq of its signup in the ring
@@ -409,13 +409,15 @@ class Engine:
         w.top_z = max((w.zmax[c] for c in range(len(w.cov)) if ev.strength[c] > 0), default=0.0)
         w.dirty = True
         self._updates[w.wave_id] = w
-        for k in w.core_keys(ev, 0.3):
-            self._wave_by_key[k] = w.wave_id
+        if w.size < 16 or w.size % 8 == 0:  # refresh the key -> wave index now and then
+            for k in w.core_keys(ev, 0.3):
+                self._wave_by_key[k] = w.wave_id
         newcomers = list(newcomers)
         for account_id, _ in newcomers:
             acc = self._policy.peek(account_id)
             if acc is not None:
-                acc.feats = tuple(self._features(w, ev, acc.match)[k] for k in FEATURES)
+                fa = dict(f, match=acc.match)
+                acc.feats = tuple(fa[k] for k in FEATURES)
         if w.cleared:
             return []
         thr_s, thr_c = cfg["suspend_threshold"], cfg["challenge_threshold"]
@@ -471,9 +473,9 @@ class Engine:
                 out.append(d)
         return out
 
-    def _protect(self, w: Wave) -> None:
+    def _protect(self, w: Wave, members: Optional[Iterable[tuple]] = None) -> None:
         """Take the members of a newly flagged wave back out of the baseline."""
-        for _, seq in w.members:
+        for _, seq in (w.members if members is None else members):
             slot = self._recent.get(seq)
             if slot is None:
                 continue
@@ -529,13 +531,14 @@ class Engine:
         if not self.config["lockstep_enabled"] or (ev.target is None and ev.text is None):
             return []
         out: list[Decision] = []
-        if ev.account_id in self._young:
+        acc = self._policy.peek(ev.account_id)
+        w = self._wave(acc.wave) if acc is not None and acc.wave is not None else None
+        if (w is None or w.by_activity) and ev.account_id in self._young:
+            # members of signup-formed waves are counted by that wave's lockstep tracker
             for a, b in self._linker.learn_one(ev.account_id, ev.ts, ev.target, ev.text):
                 out += self._coact(a, b, ev.ts)
-        acc = self._policy.peek(ev.account_id)
-        if acc is None or acc.wave is None:
-            return out
-        w = self._wave(acc.wave)
+            if w is None and acc is not None and acc.wave is not None:
+                w = self._wave(acc.wave)
         if w is None:
             return out
         n = self._lockstep.learn_one(w.wave_id, ev.account_id, ev.ts, ev.target, ev.text)
@@ -596,7 +599,7 @@ class Engine:
                 acc.coact = True
                 w.co_members += 1
         if w.flagged:
-            self._protect(w)
+            self._protect(w, touched)
         return self._evaluate(w, t, touched)
 
     # ------------------------------------------------------------------ label

@@ -61,4 +61,9 @@ class KeyedHasher:
 
     def tag(self, kind: str, value: str) -> str:
         """A short hex tag safe to show to a person (a keyed hash, not the value)."""
-        return f"{self.key_id(kind + '#tag', value) & 0xFFFFFF:06x}"
+        return self.tag_of(self.key_id(kind, value))
+
+    @staticmethod
+    def tag_of(key_id: int) -> str:
+        """The tag of an already computed key id (its top 24 bits)."""
+        return f"{key_id >> 40:06x}"

@@ -73,7 +73,7 @@ def prior_logit(f: dict, w_identity: float = 1.0, w_environment: float = 1.0, w_
     # a referrer; coordinated accounts that rotated every trait share nothing
     co = f.get("coact", 0)
     unexplained = 1.0 - min(1.0, f.get("explained", 0.0) / 0.7)
-    coact = 2.0 * min(1.0, max(0.0, (co - 2.0) / 4.0)) * share_factor(f.get("coact_share", 0.0)) * unexplained
+    coact = 2.0 * min(1.0, max(0.0, (co - 2.0) / 6.0)) * share_factor(f.get("coact_share", 0.0)) * unexplained
     evidence = ((ident + w_lockstep * coact) * size_gain(round(n), min_size)
                 + 0.1 * w_environment * min(f["environment"], 1.5)
                 + 0.25 * w_lockstep * lock * min(1.0, ident / 1.5))

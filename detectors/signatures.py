@@ -82,27 +82,41 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _REF_HOST = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/?#]*@)?([^/?#:]+)")
 
 
+def _shape_table() -> dict:
+    t = {}
+    for i in range(128):
+        ch = chr(i)
+        if ch.isdigit():
+            t[i] = "9"
+        elif ch.isalpha():
+            t[i] = "A" if ch.isupper() else "a"
+        elif ch not in _SEPARATORS:
+            t[i] = "?"
+    return t
+
+
+_SHAPE = _shape_table()
+
+
+def _shape_char(ch: str) -> str:
+    if ch.isdigit():
+        return "9"
+    if ch.isalpha():
+        return "x"
+    return "?"
+
+
 def username_shape(name: str, limit: int = 32) -> str:
     """Character-class shape: ``A`` upper, ``a`` lower, ``9`` digit, ``x`` other letter,
     separators kept, anything else ``?``.
 
-    >>> username_shape("Emma_Jones4821")
-    'Aaaa_Aaaaa9999'
+    >>> username_shape("Emma_Jones4821"), username_shape("Жанна.7")
+    ('Aaaa_Aaaaa9999', 'xxxxx.9')
     """
-    out = []
-    for ch in name[:limit]:
-        if ch.isdigit():
-            out.append("9")
-        elif ch.isalpha():
-            if ch.isascii():
-                out.append("A" if ch.isupper() else "a")
-            else:
-                out.append("x")
-        elif ch in _SEPARATORS:
-            out.append(ch)
-        else:
-            out.append("?")
-    return "".join(out)
+    s = name[:limit]
+    if s.isascii():
+        return s.translate(_SHAPE)
+    return "".join(c.translate(_SHAPE) if c.isascii() else _shape_char(c) for c in s)
 
 
 def digit_tail(name: str) -> int:
@@ -151,6 +165,12 @@ def ip_prefixes(ip: str) -> list[tuple[str, str]]:
     >>> ip_prefixes("not an ip")
     []
     """
+    parts = ip.split(".")
+    if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 for p in parts):  # fast path, IPv4
+        if all(int(p) <= 255 for p in parts):
+            a, b, c = (str(int(p)) for p in parts[:3])
+            return [("ip24", f"{a}.{b}.{c}.0/24"), ("ip16", f"{a}.{b}.0.0/16")]
+        return []
     try:
         addr = ipaddress.ip_address(ip)
     except ValueError:
@@ -238,19 +258,27 @@ class SignatureExtractor:
     def __init__(self, hasher: KeyedHasher, bands: int = 4, rows: int = 4, seed: int = 0):
         self.hasher = hasher
         self.lsh = MinHashLSH(bands=bands, rows=rows, ngram=3, seed=seed)
+        self._salt = [hasher.key_id("lsh-salt", k.name) for k in KINDS]
 
-    def _add(self, sig: Signature, kind: str, value: str, label: str) -> None:
-        sig.keys.append(self.hasher.key_id(kind, value))
+    def _add(self, sig: Signature, kind: str, value: str, label: str) -> int:
+        """Add one key; a ``{tag}`` in ``label`` becomes the key's short hex tag."""
+        key = self.hasher.key_id(kind, value)
+        sig.keys.append(key)
         sig.kinds.append(_K[kind])
-        sig.labels.append(label)
+        sig.labels.append(label.replace("{tag}", KeyedHasher.tag_of(key)) if "{tag}" in label else label)
+        return key
 
-    def _add_lsh(self, sig: Signature, kind: str, text: str, label: str) -> None:
-        h = self.hasher
-        ki = _K[kind]
-        for band in self.lsh.bands_of(self.lsh.signature(text)):
-            sig.keys.append(h.bytes_id(kind, band))
-            sig.kinds.append(ki)
-            sig.labels.append(label)
+    def _add_lsh(self, sig: Signature, items: list) -> None:
+        """Band keys of several ``(kind, text, label)`` at once."""
+        if not items:
+            return
+        sigs = self.lsh.signatures([text for _, text, _ in items])
+        for (kind, _, label), mh in zip(items, sigs):
+            ki = _K[kind]
+            for key in self.lsh.band_keys(mh, self._salt[ki]):
+                sig.keys.append(key)
+                sig.kinds.append(ki)
+                sig.labels.append(label)
 
     def extract(self, s: Signup) -> Signature:
         sig = Signature([], [], [])
@@ -260,30 +288,31 @@ class SignatureExtractor:
         tmpl = coarse_shape(name)
         add(sig, "uname_shape", shape, f"username shape {shape}")
         add(sig, "uname_tmpl", tmpl, f"username pattern {tmpl}")
+        lsh = []
         if len(name) >= 5:
-            self._add_lsh(sig, "uname_sim", normalize_text(name), f"usernames like “{_clip(name, 24)}”")
+            lsh.append(("uname_sim", normalize_text(name), f"usernames like “{_clip(name, 24)}”"))
         if s.display_name and len(s.display_name) >= 4:
-            self._add_lsh(sig, "dname_sim", normalize_text(s.display_name),
-                          f"display names like “{_clip(s.display_name, 32)}”")
+            lsh.append(("dname_sim", normalize_text(s.display_name),
+                        f"display names like “{_clip(s.display_name, 32)}”"))
         if s.bio and len(s.bio.strip()) >= 12:
             nb = normalize_text(s.bio)
-            self._add_lsh(sig, "bio_sim", nb, f"bio template “{_clip(nb, 40)}”")
-        domain_tag = None
+            lsh.append(("bio_sim", nb, f"bio template “{_clip(nb, 40)}”"))
+        self._add_lsh(sig, lsh)
         if s.email:
             local, _, domain = s.email.rpartition("@")
             domain = domain.lower()
-            domain_tag = self.hasher.tag("email_domain", domain)
-            add(sig, "email_domain", domain, f"mail domain #{domain_tag}")
+            dkey = add(sig, "email_domain", domain, "mail domain #{tag}")
             if local:
                 eshape = coarse_shape(local.split("+", 1)[0])
-                add(sig, "email_shape", f"{eshape}@{domain}", f"e-mail pattern {eshape}@#{domain_tag}")
+                add(sig, "email_shape", f"{eshape}@{domain}",
+                    f"e-mail pattern {eshape}@#{KeyedHasher.tag_of(dkey)}")
         if s.ip:
             for kind, prefix in ip_prefixes(s.ip):
-                add(sig, kind, prefix, f"{KINDS[_K[kind]].noun} #{self.hasher.tag(kind, prefix)}")
+                add(sig, kind, prefix, KINDS[_K[kind]].noun + " #{tag}")
         if s.device_id:
-            add(sig, "device", s.device_id, f"device #{self.hasher.tag('device', s.device_id)}")
+            add(sig, "device", s.device_id, "device #{tag}")
         if s.avatar and s.avatar.lower() not in ("default", "none", ""):
-            add(sig, "avatar", s.avatar, f"avatar #{self.hasher.tag('avatar', s.avatar)}")
+            add(sig, "avatar", s.avatar, "avatar #{tag}")
         locale = f"{(s.country or '?').upper()}/{(s.lang or '?').lower()}"
         if s.user_agent:
             add(sig, "ua", s.user_agent, f"user agent “{_clip(s.user_agent, 48)}”")
