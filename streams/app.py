@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from typing import Optional
 
@@ -96,6 +97,7 @@ def export_stats(metrics: Metrics, stats: dict) -> None:
 
 def create_app(settings: Settings) -> faust.App:
     """Build the Faust app for these settings (topics, agents, web views)."""
+    os.makedirs(settings.data_dir, exist_ok=True)
     app = faust.App(
         settings.app_id,
         broker=[f"kafka://{b}" for b in settings.kafka_bootstrap.split(",")],
@@ -173,7 +175,9 @@ def create_app(settings: Settings) -> faust.App:
                 continue
             read = consumer._read_offset.get(tp)  # noqa: SLF001 - faust has no public getter
             hw = consumer.highwater(tp)
-            behind = hw is not None and (read is None and hw > 0 or read is not None and read + 1 < hw)
+            # behind = a real backlog (catching up), not the few in-flight messages of live traffic
+            lag = 0 if hw is None else hw - (read + 1 if read is not None else 0)
+            behind = lag > settings.align_backlog
             await detect.send(value=orjson.dumps({"hb": [short, tp.partition, behind]}), partition=0)
 
     @app.timer(1.0)

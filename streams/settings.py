@@ -40,6 +40,8 @@ class Settings:
     snapshot_seconds: float = 30.0
     #: Wall-clock seconds a quiet source partition may hold back event-time alignment.
     align_idle_seconds: float = 0.05
+    #: Unread messages in a source partition above which the aligner waits for it (catch-up).
+    align_backlog: int = 200
     #: Consumer-group session timeout (seconds): failover time after a crash.
     session_timeout: float = 10.0
     #: Kafka client security: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.
