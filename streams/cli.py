@@ -2,7 +2,7 @@
 
 Each sub-command lives in its own module, which exposes ``register(subparsers)``:
 it adds its parser and sets ``func`` (called with the parsed args, returns an exit
-code). Modules are imported lazily enough that ``breakwater --help`` stays fast.
+code).
 """
 from __future__ import annotations
 
@@ -34,13 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMAND_MODULES:
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real missing dependency, not a module still to be written
-                raise
-            continue
-        mod.register(sub)
+        importlib.import_module(name).register(sub)
     return p
 
 
