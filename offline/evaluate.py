@@ -57,10 +57,13 @@ class Truth:
         self.wave: dict[str, Optional[str]] = {}
         self.wave_size: Counter = Counter()
         self.wave_joined: Counter = Counter()  # members signed up so far, in file order
+        self.cohort: dict[str, str] = {}  # benign look-alike groups (hard negatives), if the file names them
 
-    def signup(self, account: str, truth: Optional[dict]) -> None:
+    def signup(self, account: str, truth: Optional[dict], cohort: Optional[str] = None) -> None:
         if truth is None:
             return
+        if isinstance(cohort, str) and truth["label"] == "benign":
+            self.cohort[account] = cohort
         self.label[account] = truth["label"]
         w = truth.get("wave")
         self.wave[account] = w
@@ -159,7 +162,16 @@ class Scoreboard:
                          "benign": len(self.released & benign)},
             "decisions": dict(self.decisions),
             "per_wave": waves,
+            "hard_negatives": self._cohorts(truth, sus),
         }
+
+    def _cohorts(self, truth: Truth, sus: set) -> dict:
+        groups: dict = defaultdict(list)
+        for a, c in truth.cohort.items():
+            groups[c].append(a)
+        return {c: {"size": len(m), "suspended": sum(1 for a in m if a in sus),
+                    "challenged": sum(1 for a in m if a in self.challenged)}
+                for c, m in sorted(groups.items())}
 
     def curve(self, truth: Truth, scores: Optional[dict] = None, points: int = 41) -> list[dict]:
         """Precision and recall if the system suspended at each score threshold."""
@@ -236,7 +248,8 @@ def evaluate(path: str, decisions_path: Optional[str] = None, *, config: Optiona
             else:
                 last_ts = ev.ts
             if isinstance(ev, Signup):
-                truth.signup(ev.account_id, tr)
+                raw_truth = obj.get("truth")
+                truth.signup(ev.account_id, tr, raw_truth.get("cohort") if isinstance(raw_truth, dict) else None)
             else:
                 truth.other(ev.account_id, tr)
             label = truth.label.get(ev.account_id)
@@ -325,7 +338,8 @@ HEADERS = ("system", "precision", "recall", "FPR", "waves", "min wave recall", "
 def print_summary(report: dict, file=None) -> None:
     from rich.console import Console
     from rich.table import Table
-    con = Console(file=file or sys.stdout)
+    out = file or sys.stdout
+    con = Console(file=out, width=None if out.isatty() else 140)
     t = Table(title=f"{os.path.basename(report['file'])}: {report['accounts']['total']} accounts, "
                     f"{report['accounts']['spam']} spam in {report['accounts']['waves']} waves, "
                     f"{report['events']['total']} events ({report['invalid']['count']} invalid lines)")

@@ -1,0 +1,185 @@
+"""The engine's contract with the rest of Breakwater: decisions, config, assess, state."""
+from __future__ import annotations
+
+import pickle
+import re
+
+import pytest
+
+from streams.contract import Label, Signup, decision_to_dict
+
+from detectors.config import SETTINGS, defaults, validate, validate_all
+from detectors.engine import Assessment, Engine
+from test_conformance import make_events, parsed
+
+
+@pytest.fixture(scope="module")
+def traffic():
+    return parsed(make_events(n_organic=300, wave=30, seed=4))
+
+
+def run(engine, events):
+    out = []
+    for ev in events:
+        out += engine.process(ev)
+    return out
+
+
+def test_wave_is_suspended_and_organic_users_spared(traffic):
+    out = run(Engine(seed=1), traffic)
+    suspended = {d.account_id for d in out if d.action == "suspend" and d.mode == "live"}
+    wave = {e.account_id for e in traffic if isinstance(e, Signup) and e.account_id.startswith("w")}
+    assert len(suspended & wave) >= 0.9 * len(wave)
+    assert not {a for a in suspended if a.startswith("o")}
+
+
+def test_decisions_follow_the_actions_contract(traffic):
+    ts = {e.account_id: e.ts for e in traffic if isinstance(e, Signup)}
+    event_times = {e.ts for e in traffic}
+    for d in run(Engine(seed=1), traffic):
+        row = decision_to_dict(d, d.ts)
+        assert row["action"] in ("suspend", "challenge", "release")
+        assert 0.0 <= row["score"] <= 1.0 and row["reasons"] and row["mode"] == "live"
+        assert row["config_version"] == 0
+        assert d.ts in event_times  # ts = event time of the triggering event
+        assert d.ts >= ts[d.account_id]
+
+
+def test_reasons_are_human_and_hold_no_personal_data(traffic):
+    secrets = set()
+    for e in traffic:
+        if isinstance(e, Signup):
+            secrets |= {x for x in (e.email, e.ip) if x}
+    out = run(Engine(seed=1), traffic)
+    first = next(d for d in out if d.action == "suspend")
+    assert re.match(r"\d+ accounts since \d\d:\d\d UTC share ", first.reasons[0])
+    for d in out:
+        text = " ".join(d.reasons)
+        assert not any(s in text for s in secrets)
+        assert "@" not in text.replace("<email>", "")
+
+
+def test_at_most_one_live_suspend_per_account(traffic):
+    e = Engine(seed=1)
+    out = run(e, traffic) + run(e, traffic)  # every event delivered twice
+    per: dict = {}
+    for d in out:
+        if d.mode != "live":
+            continue
+        st = per.get(d.account_id)
+        if d.action == "suspend":
+            assert st != "suspend", f"second live suspend for {d.account_id}"
+        per[d.account_id] = d.action
+
+
+def test_duplicate_events_are_dropped(traffic):
+    a, b = Engine(seed=1), Engine(seed=1)
+    once = run(a, traffic)
+    twice = run(b, [x for ev in traffic for x in (ev, ev)])
+    assert [(d.account_id, d.action) for d in once] == [(d.account_id, d.action) for d in twice]
+    # events with an event_id, and repeated signups of one account, are dropped
+    with_id = sum(1 for ev in traffic if ev.event_id is not None or isinstance(ev, Signup))
+    assert b.stats()["duplicates"] == with_id
+
+
+def test_benign_label_releases_and_exempts(traffic):
+    e = Engine(seed=1)
+    out = run(e, traffic)
+    victim = next(d.account_id for d in out if d.action == "suspend")
+    rel = e.process(Label(victim, traffic[-1].ts + 10, "benign", source="appeal"))
+    assert [d.action for d in rel] == ["release"] and rel[0].account_id == victim
+    assert e.process(Label(victim, traffic[-1].ts + 20, "benign")) == []  # idempotent
+
+
+def test_kill_switch_makes_every_decision_shadow(traffic):
+    out = run(Engine({"enforcement_enabled": False}, config_version=3, seed=1), traffic)
+    assert out and all(d.mode == "shadow" and d.config_version == 3 for d in out)
+
+
+def test_apply_config_is_validated_atomic_and_versioned(traffic):
+    e = Engine(seed=1)
+    with pytest.raises(ValueError):
+        e.apply_config({"suspend_threshold": 0.95, "challenge_threshold": 2.0}, version=9)
+    assert e.config_version == 0 and e.config["suspend_threshold"] == 0.90
+    e.apply_config({"suspend_threshold": "0.95", "min_wave_size": 6}, version=9)
+    assert e.config["suspend_threshold"] == 0.95 and e.config_version == 9
+    assert all(d.config_version == 9 for d in run(e, traffic))
+
+
+def test_settings_allow_list():
+    assert {"suspend_threshold", "challenge_threshold", "min_wave_size", "burst_sensitivity",
+            "label_learning_rate", "enforcement_enabled", "lockstep_enabled"} <= set(SETTINGS)
+    for name, s in SETTINGS.items():
+        assert validate(name, s.default) == s.default and s.description
+    with pytest.raises(ValueError, match="not a live-tunable setting"):
+        validate("sketch_width", 1)
+    with pytest.raises(ValueError, match="true or false"):
+        validate("enforcement_enabled", "maybe")
+    with pytest.raises(ValueError, match="above the maximum"):
+        validate("suspend_threshold", 1.5)
+    assert validate_all({}) == defaults()
+
+
+def test_assess_does_not_change_state(traffic):
+    e = Engine(seed=1)
+    half = len(traffic) // 2 + 60
+    run(e, traffic[:half])
+    before = pickle.dumps(e)
+    signups = [ev for ev in traffic[half:] if isinstance(ev, Signup)]
+    answers = [e.assess(s) for s in signups]
+    assert pickle.dumps(e) == before
+    assert all(isinstance(a, Assessment) and a.decision in ("allow", "challenge", "block") for a in answers)
+    assert all(0.0 <= a.score <= 1.0 for a in answers)
+
+
+def test_assess_blocks_a_wave_member_during_the_wave(traffic):
+    e = Engine(seed=1)
+    last_wave = max(i for i, ev in enumerate(traffic) if isinstance(ev, Signup) and ev.account_id.startswith("w"))
+    run(e, traffic[:last_wave])
+    a = e.assess(traffic[last_wave])
+    assert a.decision == "block" and a.wave_id and "accounts since" in a.reasons[0]
+    organic = Signup("newcomer", traffic[last_wave].ts + 1, "quiet_reader", bio="I like books and tea")
+    assert e.assess(organic).decision == "allow"
+
+
+def test_snapshot_restore_continues_identically(traffic):
+    a = Engine(seed=2)
+    half = len(traffic) // 2
+    run(a, traffic[:half])
+    b = pickle.loads(pickle.dumps(a))
+    assert run(a, traffic[half:]) == run(b, traffic[half:])
+
+
+def test_stats_gauges(traffic):
+    e = Engine(seed=1)
+    run(e, traffic)
+    s = e.stats()
+    for k in ("active_waves", "forming_waves", "tracked_accounts", "sketch_bytes", "labels_seen",
+              "label_precision_estimate", "label_recall_estimate", "config_version"):
+        assert k in s
+    assert s["labels_seen"] == 2 and s["label_precision_estimate"] == 1.0
+
+
+def test_wave_updates_for_the_waves_topic(traffic):
+    e = Engine(seed=1)
+    run(e, traffic)
+    recs = e.drain_wave_updates()
+    assert recs and e.drain_wave_updates() == []
+    big = max(recs, key=lambda r: r["size"])
+    assert big["size"] >= 25 and big["suspended"] >= 25 and big["status"] in ("active", "closed")
+    assert big["first_seen"] <= big["last_seen"] and "@" not in big["signature"]
+
+
+def test_event_time_only():
+    """The same events at another epoch give the same decisions, shifted."""
+    evs = make_events(n_organic=150, wave=20, seed=5)
+    shifted = [dict(e, ts=e["ts"] + 10 * 86400) for e in evs]
+    a = run(Engine(seed=1), parsed(evs))
+    b = run(Engine(seed=1), parsed(shifted))
+    assert [(d.account_id, d.action, round(d.ts + 10 * 86400, 3)) for d in a] == \
+        [(d.account_id, d.action, round(d.ts, 3)) for d in b]
+
+
+def test_rejects_non_events():
+    with pytest.raises(TypeError):
+        Engine().process({"type": "signup"})
