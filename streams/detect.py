@@ -134,6 +134,7 @@ class DetectLoop:
         self.degraded = LRUDict(100_000)  # account -> suspend degraded to a challenge
         self.recent: deque = deque(maxlen=200_000)  # (ts, account, action, mode) for diff
         self.label_of = LRUDict(200_000)  # account -> latest label, for diff precision
+        self.confirmed = LRUDict(10_000)  # wave ids already counted as confirmed
         self.is_leader = is_leader
         self.snapshot_every = settings.snapshot_seconds
         self.store = SnapshotStore(settings)
@@ -379,6 +380,9 @@ class DetectLoop:
         for rec in self.wave_updates:
             await self.producer.send(self.s.topic("waves"), key=str(rec["wave_id"]).encode(),
                                      value=orjson.dumps(rec))
+            if rec.get("status") == "active" and rec["wave_id"] not in self.confirmed:
+                self.confirmed[rec["wave_id"]] = True
+                self.m.waves_confirmed.inc()
             if rec.get("status") == "closed":
                 self.m.wave_size.observe(rec.get("size", 0))
         self.wave_updates.clear()
