@@ -246,10 +246,11 @@ class Engine:
         """Recent signups linked to ``sig``: ``{seq: weight}`` (read-only)."""
         per: dict = {}
         carriers = self._recent.carriers
+        live = self._recent.live(sig.keys)
         for i, k in enumerate(sig.keys):
             c = sig.kinds[i]
             lw = _LINKW[c]
-            if lw <= 0.0 or p[i] > 0.01:
+            if not live[i] or lw <= 0.0 or p[i] > 0.01:
                 continue
             w = lw * rar[i]
             if w < 0.1:
@@ -633,7 +634,9 @@ class Engine:
                 out.append(d)
         if w is not None:
             w.benign_labels += 1
-            if not w.cleared and w.benign_labels >= 2 and w.benign_labels > 2 * w.spam_labels:
+            # a whole wave is cleared only when several members are benign and none is spam
+            # (labels are noisy; a benign account wrongly pulled into a wave is released alone)
+            if not w.cleared and w.benign_labels >= 3 and w.spam_labels == 0:
                 w.cleared = True
                 w.dirty = True
                 self._updates[w.wave_id] = w

@@ -18,6 +18,8 @@ from __future__ import annotations
 from array import array
 from typing import Any, Iterable, Optional
 
+import numpy as np
+
 __all__ = ["RecentIndex", "Slot"]
 
 
@@ -71,7 +73,8 @@ class RecentIndex:
         self.window = window
         self.max_walk = max_walk
         self._mask = (1 << table_bits) - 1
-        self._head = array("q", [-1]) * (1 << table_bits)
+        self._nmask = np.uint64(self._mask)
+        self._head = np.full(1 << table_bits, -1, dtype=np.int64)
         self._ring: list = [None] * capacity
         self._next = 0  # next sequence number
 
@@ -88,7 +91,7 @@ class RecentIndex:
         """Sequence numbers of recent slots carrying ``key``, newest first."""
         lo = self._next - self.capacity
         tmin = t - self.window
-        s = self._head[key & self._mask]
+        s = int(self._head[key & self._mask])
         n = self.max_walk if limit is None else limit
         ring, cap = self._ring, self.capacity
         while s >= 0 and s >= lo and n > 0:
@@ -103,14 +106,21 @@ class RecentIndex:
             s = slot.prevs[pos]
             n -= 1
 
+    def live(self, keys: Iterable[int]) -> list:
+        """For each key, whether its chain may hold a remembered signup (vectorised
+        pre-check, so fresh keys cost no walk)."""
+        ka = np.fromiter(keys, dtype=np.uint64)
+        return (self._head[(ka & self._nmask).astype(np.intp)] >= self._next - self.capacity).tolist()
+
     def add(self, account_id: str, ts: float, keys: Iterable[int], kinds: bytes) -> int:
         """Remember a signup; returns its sequence number."""
         ka = array("Q", keys)
-        head, mask = self._head, self._mask
-        prevs = array("q", [head[k & mask] for k in ka])
+        idx = (np.frombuffer(ka, dtype=np.uint64) & self._nmask).astype(np.intp) if len(ka) else \
+            np.zeros(0, dtype=np.intp)
+        head = self._head
+        prevs = array("q", head[idx].tobytes())
         seq = self._next
-        for k in ka:
-            head[k & mask] = seq
+        head[idx] = seq
         self._ring[seq % self.capacity] = Slot(seq, ts, account_id, ka, kinds, prevs)
         self._next = seq + 1
         return seq
@@ -128,4 +138,4 @@ class RecentIndex:
         if n:
             s: Any = self._ring[(self._next - 1) % self.capacity]
             per = 200 + 16 * len(s.keys)
-        return self._head.itemsize * len(self._head) + n * per
+        return self._head.nbytes + n * per
