@@ -33,7 +33,7 @@ prometheus:
 unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not integration" $(PYTEST_ARGS)
 
-integration: $(STAMP)
+integration: $(STAMP) prometheus
 	$(BIN)/python -m pytest -m integration $(PYTEST_ARGS)
 
 kafka-start: $(STAMP)

@@ -7,11 +7,13 @@ does offline. :class:`Aligner` keeps one FIFO per source partition and releases 
 globally oldest head only once every *active* source partition has shown an event at
 least that new (a low watermark), or is idle, or the buffer is full.
 
-Idleness: stage 1 sends a heartbeat per source partition saying whether it has read
-everything there is (``behind=False``). A source that is behind holds the watermark
-(even before its first event arrives) until ``stall_after`` seconds pass without an
-event from it; a caught-up source holds it only for ``idle_after`` seconds after its
-last event. Without heartbeats, every source is treated as caught up.
+Idleness: stage 1 sends a heartbeat per source partition with the offset it has read
+and the partition's high watermark. A source is *behind* while a message exists in
+Kafka (offset < high watermark) that neither the heartbeat nor a received event has
+covered: it holds the watermark (even before its first event arrives) until
+``stall_after`` seconds pass without an event from it. A caught-up source holds it
+only for ``idle_after`` seconds after its last event (messages still being produced).
+Without heartbeats, every source is treated as caught up.
 """
 from __future__ import annotations
 
@@ -34,18 +36,19 @@ class Aligner:
     >>> now[0] = 2.0          # p1 quiet for 2 s: no longer holds p0 back
     >>> a.pop_ready()
     ['a']
-    >>> a.heartbeat("p2", behind=True)  # p2 has unread events: nothing passes it
+    >>> a.heartbeat("p2", read=-1, highwater=1)  # p2 has an unread event: nothing passes it
     >>> a.push("p0", 20.0, "c"); a.pop_ready()
     []
-    >>> a.push("p2", 15.0, "d"); now[0] = 4.0; a.pop_ready()
-    ['d']
+    >>> a.push("p2", 15.0, "d", offset=0); now[0] = 4.0; a.pop_ready()
+    ['d', 'c']
     """
 
     def __init__(self, idle_after: float = 0.05, max_buffer: int = 100_000,
                  clock: Callable[[], float] = time.monotonic, stall_after: float = 5.0):
         self.idle_after = idle_after
         self.stall_after = stall_after
-        self.behind: dict[Hashable, bool] = {}
+        self.covered: dict[Hashable, int] = {}  # highest offset read or received, per source
+        self.highwater: dict[Hashable, int] = {}
         self.max_buffer = max_buffer
         self.clock = clock
         self.queues: dict[Hashable, deque] = {}
@@ -53,7 +56,9 @@ class Aligner:
         self.last_seen: dict[Hashable, float] = {}
         self.size = 0
 
-    def push(self, source: Hashable, ts: float, item: Any) -> None:
+    def push(self, source: Hashable, ts: float, item: Any, offset: int = -1) -> None:
+        if offset > self.covered.get(source, -1):
+            self.covered[source] = offset
         q = self.queues.get(source)
         if q is None:
             q = self.queues[source] = deque()
@@ -63,20 +68,27 @@ class Aligner:
         self.last_seen[source] = self.clock()
         self.size += 1
 
-    def heartbeat(self, source: Hashable, behind: bool) -> None:
-        """Stage 1 read everything of ``source`` (``behind=False``) or not yet."""
+    def heartbeat(self, source: Hashable, read: int, highwater: int) -> None:
+        """Stage 1 has read ``source`` up to offset ``read``; Kafka holds up to ``highwater``."""
         if source not in self.queues:
             self.queues[source] = deque()
             self.last_ts[source] = float("-inf")
             self.last_seen[source] = self.clock()
-        elif behind and not self.behind.get(source):
+        was = self.behind(source)
+        if read > self.covered.get(source, -1):
+            self.covered[source] = read
+        self.highwater[source] = highwater
+        if self.behind(source) and not was:
             self.last_seen[source] = self.clock()  # the stall clock starts now
-        self.behind[source] = behind
+
+    def behind(self, source: Hashable) -> bool:
+        """Does Kafka hold a message of ``source`` that has not reached us yet?"""
+        return self.highwater.get(source, 0) - 1 > self.covered.get(source, -1)
 
     def _holds(self, src: Hashable, now: float) -> bool:
         """Does this (empty) source still hold the watermark back?"""
         quiet = now - self.last_seen[src]
-        return quiet < (self.stall_after if self.behind.get(src) else self.idle_after)
+        return quiet < (self.stall_after if self.behind(src) else self.idle_after)
 
     def pop_ready(self) -> list:
         """Items that can be released now, in event-time order."""

@@ -107,7 +107,7 @@ def create_app(settings: Settings) -> faust.App:
         topic_partitions=settings.partitions,
         topic_allow_declare=True,
         web_host=settings.web_host,
-        web_bind=settings.web_host,
+        web_bind=settings.web_bind or settings.web_host,
         web_port=settings.web_port,
         canonical_url=f"http://{settings.web_host}:{settings.web_port}",
         broker_session_timeout=settings.session_timeout,
@@ -164,8 +164,9 @@ def create_app(settings: Settings) -> faust.App:
 
     @app.timer(0.2)
     async def heartbeat():
-        """Tell the detect loop, per owned input partition, whether stage 1 has read
-        all of it: the event-time aligner waits only for partitions still behind."""
+        """Tell the detect loop, per owned input partition, how far stage 1 has read
+        and how far the partition goes: the event-time aligner waits only for
+        partitions with messages it has not received yet."""
         consumer = app.consumer
         if consumer is None or app.rebalancing:
             return
@@ -175,10 +176,10 @@ def create_app(settings: Settings) -> faust.App:
                 continue
             read = consumer._read_offset.get(tp)  # noqa: SLF001 - faust has no public getter
             hw = consumer.highwater(tp)
-            # behind = a real backlog (catching up), not the few in-flight messages of live traffic
-            lag = 0 if hw is None else hw - (read + 1 if read is not None else 0)
-            behind = lag > settings.align_backlog
-            await detect.send(value=orjson.dumps({"hb": [short, tp.partition, behind]}), partition=0)
+            if hw is None:
+                continue
+            hb = [short, tp.partition, -1 if read is None else read, hw]
+            await detect.send(value=orjson.dumps({"hb": hb}), partition=0)
 
     @app.timer(1.0)
     async def refresh_gauges():
@@ -186,6 +187,7 @@ def create_app(settings: Settings) -> faust.App:
         consumer = app.consumer
         offsets = {}
         lag_total = loop.lag
+        shown = set()
         if consumer is not None:
             for tp in consumer.assignment():
                 read = consumer._read_offset.get(tp)  # noqa: SLF001 - faust has no public getter
@@ -196,6 +198,10 @@ def create_app(settings: Settings) -> faust.App:
                     lag_total += lag
                     short = tp.topic[len(settings.topic_prefix):]
                     metrics.lag.labels(short, str(tp.partition)).set(lag)
+                    shown.add((short, str(tp.partition)))
+        for labels in state.get("lag_labels", set()) - shown:  # revoked partitions: no stale lag
+            metrics.lag.remove(*labels)
+        state["lag_labels"] = shown
         metrics.lag.labels("detect", "0").set(loop.lag)
         if offsets != state["offsets"] or loop.last_progress > state["progress"]:
             state["progress"] = time.monotonic()

@@ -197,12 +197,12 @@ class DetectLoop:
                 for msg in msgs:
                     self.position = msg.offset
                     rec = orjson.loads(msg.value)
-                    if "hb" in rec:  # stage-1 heartbeat: [topic, partition, behind]
+                    if "hb" in rec:  # stage-1 heartbeat: [topic, partition, read offset, highwater]
                         hb = rec["hb"]
-                        self.aligner.heartbeat((hb[0], hb[1]), bool(hb[2]))
+                        self.aligner.heartbeat((hb[0], hb[1]), hb[2], hb[3])
                         continue
                     src = rec.get("src") or ("signups", -1, msg.offset)
-                    self.aligner.push((src[0], src[1]), rec["e"]["ts"], (msg.offset, rec))
+                    self.aligner.push((src[0], src[1]), rec["e"]["ts"], (msg.offset, rec), src[2])
                 if msgs:
                     self.last_progress = time.monotonic()
                 self.apply(self.aligner.pop_ready())

@@ -142,6 +142,9 @@ class Metrics:
             self.labels_seen.labels(lab)
         for reason in ("unauthorized", "invalid"):
             self.config_rejections.labels(reason)
+        # no estimate until labels arrive: NaN, not a 0 that would look like a precision drop
+        self.label_precision.set(float("nan"))
+        self.label_recall.set(float("nan"))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

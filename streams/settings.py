@@ -30,6 +30,9 @@ class Settings:
     partitions: int = 6
     #: Web port of the worker (/healthz, /readyz, /metrics, /v1/...).
     web_host: str = "127.0.0.1"
+    #: Address the web server binds to (default: web_host). In a pod, 0.0.0.0 lets probes
+    #: and `kubectl port-forward` reach it while web_host stays the advertised address.
+    web_bind: str = ""
     web_port: int = 6066
     #: Where the worker keeps its table stores.
     data_dir: str = str(REPO_ROOT / ".breakwater")
@@ -40,8 +43,6 @@ class Settings:
     snapshot_seconds: float = 30.0
     #: Wall-clock seconds a quiet source partition may hold back event-time alignment.
     align_idle_seconds: float = 0.05
-    #: Unread messages in a source partition above which the aligner waits for it (catch-up).
-    align_backlog: int = 200
     #: Consumer-group session timeout (seconds): failover time after a crash.
     session_timeout: float = 10.0
     #: Kafka client security: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.
