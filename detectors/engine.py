@@ -461,7 +461,7 @@ class Engine:
             else:
                 continue
             reasons = wave_reasons(w.size, w.first_seen, traits, w.top_z, w.lockstep,
-                                   w.spam_labels, score, level, thr, m)
+                                   w.spam_labels, score, level, thr, m, w.co_members)
             if action == "suspend":
                 d = pol.suspend(account_id, t, score, reasons, w.wave_id, ver, live)
                 if d is not None and live:
@@ -689,7 +689,7 @@ class Engine:
         else:
             return Assessment("allow", score, lab, [f"wave score {score:.2f} below the challenge threshold"], ver)
         reasons = wave_reasons(size, view.first_seen, view.traits(evd), view.top_z,
-                               view.lockstep, view.spam_labels, score, name, thr, m)
+                               view.lockstep, view.spam_labels, score, name, thr, m, view.co_members)
         return Assessment(decision, score, lab, reasons, ver)
 
     # ------------------------------------------------------------------ outputs

@@ -51,7 +51,7 @@ def _join(items: list[str]) -> str:
 
 def wave_reasons(size: int, first_seen: float, traits: list[str], top_z: float, lockstep: int,
                  spam_labels: int, score: float, threshold_name: str, threshold: float,
-                 match: float) -> list[str]:
+                 match: float, coact: int = 0) -> list[str]:
     """The reasons attached to a decision about a wave member.
 
     >>> wave_reasons(312, 1566208920.0, ["username shape Aaaa9999", "bio template “win 0 btc”", "3 devices"],
@@ -59,9 +59,17 @@ def wave_reasons(size: int, first_seen: float, traits: list[str], top_z: float, 
     '312 accounts since 10:02 UTC share username shape Aaaa9999, bio template “win 0 btc” and 3 devices'
     """
     shared = [scrub(t) for t in traits]
-    head = f"{size} accounts since {hhmm(first_seen)} UTC share {_join(shared) or 'several traits'}"
+    if shared:
+        head = f"{size} accounts since {hhmm(first_seen)} UTC share {_join(shared)}"
+    elif coact:
+        head = f"{size} accounts since {hhmm(first_seen)} UTC acted in lockstep on the same unusual targets"
+    else:
+        head = f"{size} accounts since {hhmm(first_seen)} UTC share several weak traits"
     out = [head]
-    if top_z > 0:
+    if coact >= 2:
+        out.append(f"{coact} members followed, liked, reposted or replied to the same unusual targets "
+                   f"within minutes of each other, with no shared network, mail domain or referrer to explain it")
+    if top_z > 0 and shared:
         out.append(f"strongest shared trait is {top_z:.0f} standard deviations above its usual rate")
     if lockstep >= 3:
         out.append(f"{lockstep} members acted on the same target or posted near-identical text within minutes")

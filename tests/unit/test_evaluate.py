@@ -13,6 +13,18 @@ from offline.evaluate import evaluate
 from offline.simulate import generate
 
 
+def head(src: str, dst, lines: int = 3000, strip_truth: bool = False) -> None:
+    with open(src, "rb") as fi, open(dst, "wb") as fo:
+        for n, line in enumerate(fi):
+            if n > lines:
+                break
+            if strip_truth:
+                obj = orjson.loads(line)
+                obj.pop("truth", None)
+                line = orjson.dumps(obj) + b"\n"
+            fo.write(line)
+
+
 @pytest.fixture(scope="module")
 def sim_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("sim") / "default.jsonl"
@@ -69,22 +81,11 @@ def test_decisions_file_is_the_actions_contract(report):
 
 def test_truth_never_reaches_the_engine(sim_file, tmp_path):
     """Same decisions whether or not the file carries truth."""
-    stripped = tmp_path / "stripped.jsonl"
-    with open(sim_file, "rb") as src, open(stripped, "wb") as dst:
-        for n, line in enumerate(src):
-            if n > 3000:
-                break
-            obj = orjson.loads(line)
-            obj.pop("truth", None)
-            dst.write(orjson.dumps(obj) + b"\n")
-    head = tmp_path / "head.jsonl"
-    with open(sim_file, "rb") as src, open(head, "wb") as dst:
-        for n, line in enumerate(src):
-            if n > 3000:
-                break
-            dst.write(line)
+    stripped, full = tmp_path / "stripped.jsonl", tmp_path / "head.jsonl"
+    head(sim_file, stripped, strip_truth=True)
+    head(sim_file, full)
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
-    evaluate(str(head), str(a), baselines=False)
+    evaluate(str(full), str(a), baselines=False)
     evaluate(str(stripped), str(b), baselines=False)
     assert a.read_bytes() == b.read_bytes()
 
@@ -103,11 +104,7 @@ def test_invalid_lines_are_counted_with_line_numbers(tmp_path):
 
 def test_cli_writes_report_decisions_and_plots(sim_file, tmp_path, capsys):
     small = tmp_path / "small.jsonl"
-    with open(sim_file, "rb") as src, open(small, "wb") as dst:
-        for n, line in enumerate(src):
-            if n > 3000:
-                break
-            dst.write(line)
+    head(sim_file, small)
     rc = main(["evaluate", str(small), "--decisions", str(tmp_path / "d.jsonl"), "--report",
                str(tmp_path / "r.json"), "--plot", str(tmp_path / "png"), "--quiet",
                "--set", "suspend_threshold=0.95"])
