@@ -59,9 +59,14 @@ def main(argv=None) -> int:
     ap.add_argument("--hours", type=float, default=6.0, help="hours per simulated run")
     ap.add_argument("--rate", type=float, default=20.0, help="organic signups per minute")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--small-caps", action="store_true",
+                    help="smaller state caps (50k accounts, 8k recent signups) so that the caps are "
+                         "reached early and the flat state shows within a short run")
     args = ap.parse_args(argv)
 
-    engine = Engine(seed=args.seed)
+    caps = dict(max_accounts=50_000, recent_capacity=8192, max_closed_waves=5000, dedupe_capacity=50_000) \
+        if args.small_caps else {}
+    engine = Engine(seed=args.seed, **caps)
     per_type_s: Counter = Counter()
     per_type_n: Counter = Counter()
     parse_s = 0.0
@@ -69,7 +74,8 @@ def main(argv=None) -> int:
     next_cp = args.checkpoint
     decisions: Counter = Counter()
     print(f"bench_detectors: {args.events:,} events of scenario {args.scenario!r} "
-          f"({args.hours:g} h runs, {args.rate:g} organic signups/min), Python {sys.version.split()[0]}")
+          f"({args.hours:g} h runs, {args.rate:g} organic signups/min), Python {sys.version.split()[0]}, "
+          f"caps: {caps or 'defaults'}")
     print(f"{'events':>11} {'engine ev/s':>12} {'with parse':>11} {'max RSS MB':>11} {'state MB':>9} "
           f"{'accounts':>9} {'live waves':>10} {'closed':>7}")
     # CPU time of this process: on a shared machine wall-clock time measures the neighbours too
