@@ -229,6 +229,7 @@ def create_app(settings: Settings) -> faust.App:
             return self.json({"ready": ready, "recovering": not loop.ready,
                               "assigned_partitions": assigned, "detect_offset": loop.position,
                               "applied_events": loop.applied, "late_events": loop.late,
+                              "aligning": loop.aligner.pending(), "unpublished": len(loop.buffer),
                               "leader": loop.leader}, status=200 if ready else 503)
 
     signups_topic = raw_topic(settings.topic("signups"))
