@@ -255,7 +255,8 @@ class Engine:
             w = lw * rar[i]
             if w < 0.1:
                 continue
-            for s in carriers(k, t):
+            # a common value only links through its latest carriers (in a burst, the wave)
+            for s in carriers(k, t, None if p[i] < 1e-3 else 4):
                 key = (s, c)
                 if per.get(key, 0.0) < w:
                     per[key] = w

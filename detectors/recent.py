@@ -115,12 +115,17 @@ class RecentIndex:
     def add(self, account_id: str, ts: float, keys: Iterable[int], kinds: bytes) -> int:
         """Remember a signup; returns its sequence number."""
         ka = array("Q", keys)
-        idx = (np.frombuffer(ka, dtype=np.uint64) & self._nmask).astype(np.intp) if len(ka) else \
-            np.zeros(0, dtype=np.intp)
         head = self._head
-        prevs = array("q", head[idx].tobytes())
         seq = self._next
-        head[idx] = seq
+        if len(ka) <= 4:  # few keys (activities): plain indexing beats NumPy's call overhead
+            mask = self._mask
+            prevs = array("q", [int(head[k & mask]) for k in ka])
+            for k in ka:
+                head[k & mask] = seq
+        else:
+            idx = (np.frombuffer(ka, dtype=np.uint64) & self._nmask).astype(np.intp)
+            prevs = array("q", head[idx].tobytes())
+            head[idx] = seq
         self._ring[seq % self.capacity] = Slot(seq, ts, account_id, ka, kinds, prevs)
         self._next = seq + 1
         return seq
