@@ -59,6 +59,9 @@ class Ingest:
         self.m = metrics
         self.detect = detect
         self.dead_letter = dead_letter
+        #: (topic, partition) -> last offset fully handled (forwarded or dead-lettered);
+        #: heartbeats report this, not Faust's read offset, which runs ahead by its buffer
+        self.done: dict[tuple, int] = {}
 
     async def handle(self, raw: Optional[bytes], topic: str, short: str, partition: int,
                      offset: int, timestamp_ms: Optional[float], expected_type: str) -> None:
@@ -72,10 +75,12 @@ class Ingest:
             rec = dead_letter_record(raw, topic, partition, offset, exc, time.time())
             await self.dead_letter.send(key=f"{topic}:{partition}:{offset}".encode(),
                                         value=orjson.dumps(rec))
+            self.done[(short, partition)] = offset
             return
         self.m.events.labels(short, "valid").inc()
         rec = {"e": event_to_wire(ev), "src": [short, partition, offset], "ingest": timestamp_ms}
         await self.detect.send(value=orjson.dumps(rec), partition=0)
+        self.done[(short, partition)] = offset
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -174,11 +179,10 @@ def create_app(settings: Settings) -> faust.App:
             short = input_topics.get(tp.topic)
             if short is None:
                 continue
-            read = consumer._read_offset.get(tp)  # noqa: SLF001 - faust has no public getter
             hw = consumer.highwater(tp)
             if hw is None:
                 continue
-            hb = [short, tp.partition, -1 if read is None else read, hw]
+            hb = [short, tp.partition, ingest.done.get((short, tp.partition), -1), hw]
             await detect.send(value=orjson.dumps({"hb": hb}), partition=0)
 
     @app.timer(1.0)

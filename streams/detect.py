@@ -140,7 +140,8 @@ class DetectLoop:
         self.store = SnapshotStore(settings)
         self.topic = detect_topic(settings)
         self.tp = TopicPartition(self.topic, 0)
-        self.aligner = Aligner(idle_after=settings.align_idle_seconds)
+        self.aligner = Aligner(idle_after=settings.align_idle_seconds,
+                               stall_after=settings.align_stall_seconds)
         self.buffer: deque = deque(maxlen=buffer_size)  # (wall time, decisions, ingest ms)
         self.position = -1          # last detect offset read
         self.leader = False

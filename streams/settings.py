@@ -43,6 +43,10 @@ class Settings:
     snapshot_seconds: float = 30.0
     #: Wall-clock seconds a quiet source partition may hold back event-time alignment.
     align_idle_seconds: float = 0.05
+    #: Seconds a partition with unread messages may hold event-time alignment back (e.g.
+    #: while its worker died and the group has not yet moved it: keep above the session
+    #: timeout plus a rebalance, so a failover does not break event-time order).
+    align_stall_seconds: float = 20.0
     #: Consumer-group session timeout (seconds): failover time after a crash.
     session_timeout: float = 10.0
     #: Kafka client security: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.
