@@ -16,6 +16,7 @@ import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -154,7 +155,7 @@ class LocalKafka:
 
     def answers(self, timeout: float = 3.0) -> bool:
         """True when a broker on the port answers a metadata request."""
-        if not _port_busy(self.host, self.port):
+        if not _port_busy(self.host, self.port) or not _speaks_kafka(self.host, self.port, timeout):
             return False
         try:
             admin = self.admin(timeout)
@@ -250,6 +251,26 @@ def _port_busy(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.settimeout(0.5)
         return s.connect_ex((host, port)) == 0
+
+
+def _speaks_kafka(host: str, port: int, timeout: float) -> bool:
+    """Does the listener answer a Kafka ApiVersions (v0) request? A quick probe, so that
+    something else on the port is reported at once instead of after client retries."""
+    client = b"breakwater-probe"
+    body = struct.pack(">hhih", 18, 0, 7, len(client)) + client
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as s:
+            s.settimeout(timeout)
+            s.sendall(struct.pack(">i", len(body)) + body)
+            head = b""
+            while len(head) < 8:
+                chunk = s.recv(8 - len(head))
+                if not chunk:
+                    return False
+                head += chunk
+    except OSError:
+        return False
+    return struct.unpack(">ii", head)[1] == 7
 
 
 def _alive(pid: int) -> bool:
