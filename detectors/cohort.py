@@ -95,7 +95,7 @@ class CoActivityLinker:
         self._base_total = 0.0
         self._cur_total = 0.0
         self._t_total = None
-        self._recent = RecentIndex(capacity=capacity, table_bits=20, window=window, max_walk=32)
+        self._recent = RecentIndex(capacity=capacity, table_bits=20, window=window, max_walk=12)
         self._pairs = LRUDict(capacity * 2)  # (a, b) -> set of shared targets
 
     def targets(self, target: Optional[str], text: Optional[str]) -> list[int]:

@@ -590,16 +590,22 @@ class Engine:
             return []
         touched = []
         for slot in slots:
-            touched.append((slot.account_id, slot.seq))
+            changed = False
             if slot.wave is None:
                 keys, kinds, ws, z = self._slot_weights(slot, t)
                 w.add_member(slot.account_id, slot.seq, slot.ts, keys, kinds, ws, z)
                 slot.wave = w.wave_id
                 self._policy.track(slot.account_id, w.wave_id, slot.ts).match = 0.0
+                changed = True
             acc = self._policy.peek(slot.account_id)
             if acc is not None and not acc.coact:
                 acc.coact = True
                 w.co_members += 1
+                changed = True
+            if changed:
+                touched.append((slot.account_id, slot.seq))
+        if not touched:  # a link between two members already counted: nothing new
+            return []
         if w.flagged:
             self._protect(w, touched)
         return self._evaluate(w, t, touched)
