@@ -34,7 +34,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from streams.align import Aligner
 from detectors.bounded import LRUDict
 from detectors.breaker import CircuitBreaker
-from streams.contract import Decision, decision_to_dict, event_from_wire, format_time
+from detectors.decider import Decider
+from streams.contract import decision_to_dict, event_from_wire, format_time
 from streams.metrics import Metrics
 from streams.settings import Settings
 
@@ -126,14 +127,8 @@ class DetectLoop:
                  control=None):
         self.s = settings
         self.m = metrics
-        self.engine = engine_factory()
+        self.decider = Decider(engine_factory(), CircuitBreaker(multiple=settings.breaker_multiple))
         self.control = control  # (ControlState, ControlReader) or None
-        self.shadow = None      # candidate-settings engine while a shadow is active
-        self.shadow_since = None
-        self.breaker = CircuitBreaker(multiple=settings.breaker_multiple)
-        self.degraded = LRUDict(100_000)  # account -> suspend degraded to a challenge
-        self.recent: deque = deque(maxlen=200_000)  # (ts, account, action, mode) for diff
-        self.label_of = LRUDict(200_000)  # account -> latest label, for diff precision
         self.confirmed = LRUDict(10_000)  # wave ids already counted as confirmed
         self.is_leader = is_leader
         self.snapshot_every = settings.snapshot_seconds
@@ -170,8 +165,7 @@ class DetectLoop:
         snap = await self.store.load()
         if snap is not None:
             state = pickle.loads(lz4.frame.decompress(snap[0]))
-            self.engine, self.src_hw, self.applied = state["engine"], state["src_hw"], state["applied"]
-            self.breaker, self.degraded = state["breaker"], state["degraded"]
+            self.decider, self.src_hw, self.applied = state["decider"], state["src_hw"], state["applied"]
             self.position = self.snapshot_position = snap[1]
             self.m.state_bytes.set(len(snap[0]))
             log.info("restored engine snapshot (%d bytes) at detect offset %d", len(snap[0]), snap[1])
@@ -239,7 +233,7 @@ class DetectLoop:
         """
         if not items:
             return
-        engine = self.engine
+        decider = self.decider
         hw = self.src_hw
         now = time.time()
         for _, rec in items:
@@ -259,97 +253,41 @@ class DetectLoop:
                 self.max_ts = ev.ts
             if ev.type == "label":
                 self.m.labels_seen.labels(ev.label).inc()
-                self.label_of[ev.account_id] = ev.label
             try:
-                decisions = engine.process(ev)
-                if self.shadow is not None:
-                    shadow = self.shadow.process(ev)
-                    for d in shadow:
-                        d.mode = "shadow"
-                    decisions = decisions + shadow
+                decisions = decider.process(ev)
             except Exception as exc:  # noqa: BLE001 - one bad event must not stop the stream
                 self.m.engine_errors.inc()
                 log.exception("engine failed on %s event from %s: %s", ev.type, src, type(exc).__name__)
                 self.failed.append((src, rec, f"internal error while processing: {type(exc).__name__}"))
                 continue
-            self.guard(ev.ts, decisions)
             if decisions:
-                for d in decisions:
-                    self.recent.append((d.ts, d.account_id, d.action, d.mode))
                 self.buffer.append((now, decisions, rec.get("ingest")))
-        self.wave_updates.extend(engine.drain_wave_updates())
+        self.wave_updates.extend(decider.engine.drain_wave_updates())
         del self.wave_updates[:-10_000]  # followers never publish: keep only the newest
-        self.m.breaker_open.set(1 if self.breaker.tripped else 0)
+        self.m.breaker_open.set(1 if decider.breaker.tripped else 0)
 
     # ------------------------------------------------------------------ live settings
-    def guard(self, ts: float, decisions: list) -> None:
-        """The circuit breaker: during an unconfirmed surge of live suspensions,
-        suspends become challenges (remembered, and suspended once ops confirm)."""
-        wanted = [d for d in decisions if d.action == "suspend" and d.mode == "live"]
-        if not self.breaker.observe(ts, len(wanted)):
-            return
-        for d in wanted:
-            d.action = "challenge"
-            d.reasons = list(d.reasons) + [
-                f"circuit breaker open: live suspensions above {self.breaker.multiple:g}x their "
-                "baseline; degraded to a challenge until `breakwater config confirm-surge`"]
-            self.degraded[d.account_id] = d
+    @property
+    def engine(self):
+        return self.decider.engine
 
     def on_live(self, values: dict, version: int) -> None:
-        self.engine.apply_config(values, version)
+        self.decider.on_live(values, version)
         log.info("live settings v%d applied", version)
 
     def on_shadow(self, values: Optional[dict], version: int) -> None:
-        if values is None:
-            if self.shadow is not None:
-                log.info("shadow settings discarded")
-            self.shadow = self.shadow_since = None
-            return
-        # the candidate starts from the live state, so it differs only by its settings
-        self.shadow = pickle.loads(pickle.dumps(self.engine, protocol=pickle.HIGHEST_PROTOCOL))
-        self.shadow.apply_config(values, version)
-        self.shadow_since = self.max_ts
-        log.info("shadow settings v%d running beside the live ones", version)
+        self.decider.on_shadow(values, version)
+        log.info("shadow settings v%d %s", version, "discarded" if values is None else "running")
 
     def on_confirm(self, confirmed_at: float, version: int) -> None:
-        """Ops confirmed the surge: let it through and suspend what was degraded."""
-        self.breaker.confirm(confirmed_at)
-        self.m.breaker_open.set(1 if self.breaker.tripped else 0)
-        redo = []
-        for acc in list(self.degraded.keys()):
-            d = self.degraded.peek(acc)
-            if d.ts <= confirmed_at:
-                redo.append(Decision(acc, "suspend", d.ts, d.score,
-                                     list(d.reasons[:-1]) + ["suspension surge confirmed by ops "
-                                                             f"(config v{version})"],
-                                     d.wave_id, version, "live"))
-                self.degraded.pop(acc)
+        redo = self.decider.on_confirm(confirmed_at, version)
+        self.m.breaker_open.set(1 if self.decider.breaker.tripped else 0)
         if redo:
             self.buffer.append((time.time(), redo, None))
             log.info("surge confirmed: suspending %d accounts that were degraded to challenges", len(redo))
 
     def shadow_report(self, window: float) -> dict:
-        """Live vs shadow decisions over the last ``window`` seconds of event time."""
-        if self.shadow is None:
-            return {"active": False}
-        t0 = max(self.max_ts - window, self.shadow_since if self.shadow_since is not None else -1e18)
-        sets = {m: {"suspend": set(), "challenge": set()} for m in ("live", "shadow")}
-        for ts, acc, action, mode in self.recent:
-            if ts >= t0 and action in ("suspend", "challenge"):
-                sets[mode][action].add(acc)
-        out = {"active": True, "from_ts": format_time(t0) if t0 > 0 else None,
-               "to_ts": format_time(self.max_ts) if self.max_ts > 0 else None}
-        for mode, by in sets.items():
-            labelled = [self.label_of.get(a) for a in by["suspend"] if self.label_of.get(a)]
-            out[mode] = {"suspend": len(by["suspend"]), "challenge": len(by["challenge"]),
-                         "labelled_suspended": len(labelled),
-                         "label_precision": (round(labelled.count("spam") / len(labelled), 4)
-                                             if labelled else None)}
-        ls, ss = sets["live"]["suspend"], sets["shadow"]["suspend"]
-        out["suspended_overlap"] = {"both": len(ls & ss), "live_only": len(ls - ss),
-                                    "shadow_only": len(ss - ls),
-                                    "more_suspensions_with_shadow": len(ss) - len(ls)}
-        return out
+        return self.decider.shadow_report(window)
 
     # ------------------------------------------------------------------ output
     async def publish(self) -> None:
@@ -481,8 +419,7 @@ class DetectLoop:
             return
         await self.producer.flush()  # every decision applied so far is on actions first
         t0 = time.perf_counter()
-        state = {"engine": self.engine, "src_hw": self.src_hw, "applied": self.applied,
-                 "breaker": self.breaker, "degraded": self.degraded}
+        state = {"decider": self.decider, "src_hw": self.src_hw, "applied": self.applied}
         blob = lz4.frame.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
         # events still waiting in the aligner are not in the engine yet: replay from the
         # oldest of them (repeats of applied ones are dropped by src_hw)

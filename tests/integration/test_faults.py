@@ -45,9 +45,12 @@ def wait_applied(port: int, n: int, timeout: float) -> dict:
 
 def offline_suspended(events) -> set:
     """What the same engine decides offline, in file order (truth never reaches it)."""
+    from detectors.breaker import CircuitBreaker
+    from detectors.decider import Decider
     from streams.app import make_engine
     from streams.settings import Settings
-    eng = make_engine(Settings())
+    s = Settings()
+    eng = Decider(make_engine(s), CircuitBreaker(multiple=s.breaker_multiple))
     out = set()
     for obj in events:
         for d in eng.process(parse_event(obj)):

@@ -1,0 +1,137 @@
+"""The whole decision path around the engine: circuit breaker and shadow settings.
+
+:class:`Decider` is what both the stream worker (``streams/detect.py``) and the
+offline ``breakwater evaluate`` run per event, so that they make the same decisions:
+
+- the live :class:`~detectors.engine.Engine`;
+- a :class:`~detectors.breaker.CircuitBreaker` that, during an unconfirmed surge of
+  live suspensions, degrades new suspends to challenges (remembered, and suspended
+  once an operator confirms the surge);
+- while candidate settings are being tried, a shadow engine — a copy of the live
+  state with the candidate settings — whose decisions carry ``mode="shadow"``;
+- a bounded record of recent decisions and labels for the live-vs-shadow report.
+
+Pure: event time only, no I/O; pickles (without the shadow engine, which the
+control log re-creates after a restart).
+"""
+from __future__ import annotations
+
+import pickle
+from collections import deque
+from typing import Optional
+
+from detectors.bounded import LRUDict
+from detectors.breaker import CircuitBreaker
+from detectors.engine import Engine
+from streams.contract import Decision, Event, format_time
+
+
+class Decider:
+    """Engine + circuit breaker + optional shadow engine.
+
+    Examples
+    --------
+    >>> from streams.contract import Signup
+    >>> d = Decider(Engine(seed=0), CircuitBreaker())
+    >>> d.process(Signup("a1", 1000.0, "alice"))
+    []
+    >>> d.on_shadow({"suspend_threshold": 0.8}, version=2)
+    >>> d.shadow_report(3600)["active"]
+    True
+    """
+
+    def __init__(self, engine: Engine, breaker: CircuitBreaker, recent: int = 200_000,
+                 degraded: int = 100_000):
+        self.engine = engine
+        self.breaker = breaker
+        self.shadow: Optional[Engine] = None
+        self.shadow_since: Optional[float] = None
+        self.degraded = LRUDict(degraded)      # account -> suspend degraded to a challenge
+        self.recent: deque = deque(maxlen=recent)  # (ts, account, action, mode)
+        self.label_of = LRUDict(recent)        # account -> latest label (diff precision)
+        self.max_ts = float("-inf")
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["shadow"] = state["shadow_since"] = None  # re-created from the control log
+        return state
+
+    # ------------------------------------------------------------------ per event
+    def process(self, ev: Event) -> list[Decision]:
+        if ev.ts > self.max_ts:
+            self.max_ts = ev.ts
+        if ev.type == "label":
+            self.label_of[ev.account_id] = ev.label
+        decisions = self.engine.process(ev)
+        self._guard(ev.ts, decisions)
+        if self.shadow is not None:
+            shadow = self.shadow.process(ev)
+            for d in shadow:
+                d.mode = "shadow"
+            decisions = decisions + shadow
+        for d in decisions:
+            self.recent.append((d.ts, d.account_id, d.action, d.mode))
+        return decisions
+
+    def _guard(self, ts: float, decisions: list) -> None:
+        wanted = [d for d in decisions if d.action == "suspend" and d.mode == "live"]
+        if not self.breaker.observe(ts, len(wanted)):
+            return
+        for d in wanted:
+            d.action = "challenge"
+            d.reasons = list(d.reasons) + [
+                f"circuit breaker open: live suspensions above {self.breaker.multiple:g}x their "
+                "baseline; degraded to a challenge until `breakwater config confirm-surge`"]
+            self.degraded[d.account_id] = d
+
+    # ------------------------------------------------------------------ live settings
+    def on_live(self, values: dict, version: int) -> None:
+        self.engine.apply_config(values, version)
+
+    def on_shadow(self, values: Optional[dict], version: int) -> None:
+        if values is None:
+            self.shadow = self.shadow_since = None
+            return
+        # the candidate starts from the live state, so it differs only by its settings
+        self.shadow = pickle.loads(pickle.dumps(self.engine, protocol=pickle.HIGHEST_PROTOCOL))
+        self.shadow.apply_config(values, version)
+        self.shadow_since = self.max_ts
+
+    def on_confirm(self, confirmed_at: float, version: int) -> list[Decision]:
+        """Ops confirmed the surge: let it through; returns the suspends of the
+        accounts that were degraded up to ``confirmed_at``."""
+        self.breaker.confirm(confirmed_at)
+        redo = []
+        for acc in list(self.degraded.keys()):
+            d = self.degraded.peek(acc)
+            if d.ts <= confirmed_at:
+                redo.append(Decision(acc, "suspend", d.ts, d.score,
+                                     list(d.reasons[:-1]) + [f"suspension surge confirmed by ops "
+                                                             f"(config v{version})"],
+                                     d.wave_id, version, "live"))
+                self.degraded.pop(acc)
+        return redo
+
+    # ------------------------------------------------------------------ report
+    def shadow_report(self, window: float) -> dict:
+        """Live vs shadow decisions over the last ``window`` seconds of event time."""
+        if self.shadow is None:
+            return {"active": False}
+        t0 = max(self.max_ts - window, self.shadow_since if self.shadow_since is not None else -1e18)
+        sets = {m: {"suspend": set(), "challenge": set()} for m in ("live", "shadow")}
+        for ts, acc, action, mode in self.recent:
+            if ts >= t0 and action in ("suspend", "challenge"):
+                sets[mode][action].add(acc)
+        out = {"active": True, "from_ts": format_time(t0) if t0 > 0 else None,
+               "to_ts": format_time(self.max_ts) if self.max_ts > 0 else None}
+        for mode, by in sets.items():
+            labelled = [self.label_of.get(a) for a in by["suspend"] if self.label_of.get(a)]
+            out[mode] = {"suspend": len(by["suspend"]), "challenge": len(by["challenge"]),
+                         "labelled_suspended": len(labelled),
+                         "label_precision": (round(labelled.count("spam") / len(labelled), 4)
+                                             if labelled else None)}
+        ls, ss = sets["live"]["suspend"], sets["shadow"]["suspend"]
+        out["suspended_overlap"] = {"both": len(ls & ss), "live_only": len(ls - ss),
+                                    "shadow_only": len(ss - ls),
+                                    "more_suspensions_with_shadow": len(ss) - len(ls)}
+        return out
