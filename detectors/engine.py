@@ -55,6 +55,7 @@ _IS_ID = tuple(k.group == "id" for k in KINDS)
 _EMAIL_DOMAIN = KIND_INDEX["email_domain"]
 _FULL_SURPRISE = 6.0  # -log10 P: a one-in-a-million count gives a key its full weight
 _EMAIL_SHAPE = KIND_INDEX["email_shape"]
+_DEFER_GAP = 300.0  # a wave whose members arrive this often (s, on average) is still bursting
 
 
 @dataclass(slots=True)
@@ -504,6 +505,24 @@ class Engine:
                 if w is not None and (w.flagged or w.confirmed):
                     slot.flagged = True
                     continue
+                if w is not None and w.status != "closed" and not w.cleared and w.size >= 3 \
+                        and w.last_seen - w.first_seen <= (w.size - 1) * _DEFER_GAP:
+                    # a wave still growing does not teach the baseline that it is normal
+                    # (it would dilute its own burst); its members are learned when it
+                    # closes unflagged (:meth:`_close`) or are dropped if it is flagged
+                    w.deferred = True
+                    continue
+            slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, dtype=np.uint64), t)
+
+    def _learn_deferred(self, w: Wave, t: float) -> None:
+        """Fold the members of a wave that closed unflagged into the baseline."""
+        w.deferred = False
+        cutoff = t - self.protect_delay
+        for acct, seq in w.members:
+            slot = self._recent.get(seq)
+            if slot is None or slot.account_id != acct or slot.learned is not False or slot.flagged \
+                    or slot.ts > cutoff:
+                continue
             slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, dtype=np.uint64), t)
 
     def _sweep(self, t: float) -> None:
@@ -518,6 +537,8 @@ class Engine:
             self._close(w)
 
     def _close(self, w: Wave) -> None:
+        if w.deferred and not (w.flagged or w.confirmed):
+            self._learn_deferred(w, self._t)
         w.status = "closed"
         w.dirty = True
         self._waves.pop(w.wave_id, None)

@@ -108,7 +108,7 @@ class Wave:
     __slots__ = ("wave_id", "first_seen", "last_seen", "size", "members", "keys", "best", "cov", "wgt", "wmax", "zmax",
                  "rep", "status", "suspended", "challenged", "spam_labels", "benign_labels", "lockstep",
                  "score", "confirmed", "cleared", "merged_into", "max_keys", "max_members", "dirty",
-                 "flagged", "challenge_level", "label_confirmed", "top_z", "co_members", "by_activity")
+                 "flagged", "challenge_level", "label_confirmed", "top_z", "co_members", "by_activity", "deferred")
 
     def __init__(self, wave_id: str, t: float, max_keys: int = 384, max_members: int = 1000):
         self.wave_id = wave_id
@@ -142,6 +142,7 @@ class Wave:
         self.top_z = 0.0
         self.co_members = 0  # members linked to another by lockstep activity
         self.by_activity = False  # formed by co-activity links rather than by signups
+        self.deferred = False  # members held out of the baseline while the wave grows
 
     # ------------------------------------------------------------------ growth
     def add_member(self, account_id: str, seq: int, t: float, keys: Iterable[int], kinds: Iterable[int],
@@ -243,6 +244,7 @@ class Wave:
         self.flagged = self.flagged or other.flagged
         self.challenge_level = self.challenge_level or other.challenge_level
         self.label_confirmed = self.label_confirmed or other.label_confirmed
+        self.deferred = self.deferred or other.deferred
         if len(kd) > 2 * self.max_keys:
             self._prune()
         self.dirty = True
