@@ -506,13 +506,20 @@ class Engine:
                     slot.flagged = True
                     continue
                 if w is not None and w.status != "closed" and not w.cleared and w.size >= 3 \
-                        and w.last_seen - w.first_seen <= (w.size - 1) * _DEFER_GAP:
+                        and w.last_seen - w.first_seen <= (w.size - 1) * _DEFER_GAP \
+                        and self._multi_trait(w):
                     # a wave still growing does not teach the baseline that it is normal
                     # (it would dilute its own burst); its members are learned when it
                     # closes unflagged (:meth:`_close`) or are dropped if it is flagged
                     w.deferred = True
                     continue
             slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, dtype=np.uint64), t)
+
+    @staticmethod
+    def _multi_trait(w: Wave) -> bool:
+        """Two kinds of trait or more carry the wave (one common bio or name alone,
+        arriving often, is how organic users look)."""
+        return sum(1 for s in w.evidence().strength if s >= 0.1) >= 2
 
     def _learn_deferred(self, w: Wave, t: float) -> None:
         """Fold the members of a wave that closed unflagged into the baseline."""
