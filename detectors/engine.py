@@ -458,6 +458,10 @@ class Engine:
             m = self._member_match(w, ev, account_id, seq)
             if level == "suspend" and m >= 0.5:
                 action = "suspend"
+            elif w.confirmed and acc is not None and acc.coact:
+                # a confirmed wave fell back to challenge level: members that acted in
+                # lockstep with other members carry their own evidence
+                action = "suspend"
             elif m >= 0.3:
                 action = "challenge"
             else:
