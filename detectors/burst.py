@@ -186,6 +186,15 @@ class BurstDetector:
         b.cells[idx] = np.maximum(b.cells[idx] - g, 0.0)
         b.total = max(b.total - g, 0.0)
 
+    def learn_and_count(self, keys, t: float, priors) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`learn_one` then :meth:`counts` (one hashing of the keys)."""
+        t = self._time(t)
+        self._t = t
+        k = self._keys(keys)
+        idx = self._cur.index(k)
+        self._cur.add(idx, t, 1.0)
+        return self._counts(idx, t, priors, 0.0)
+
     # ------------------------------------------------------------------ scoring
     def counts(self, keys, t: float, priors=None, pending: float = 0.0
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -196,10 +205,14 @@ class BurstDetector:
         """
         t = self._time(t)
         k = self._keys(keys)
-        idx = self._cur.index(k)  # both sketches share their hash functions
+        pri = np.full(k.shape[0], 1e-4) if priors is None else priors
+        return self._counts(self._cur.index(k), t, pri, pending)
+
+    def _counts(self, idx: tuple, t: float, priors, pending: float):
+        # both sketches share their hash functions
         a, cur_total = self._cur.read(idx, t)
         b, base_total = self._base.read(idx, t)
-        pri = np.full(k.shape[0], 1e-4) if priors is None else np.asarray(priors, dtype=np.float64)
+        pri = np.asarray(priors, dtype=np.float64)
         w = self.prior_weight
         p = (b + w * pri) / (base_total + w)
         e = p * max(cur_total + pending, 1.0)

@@ -219,12 +219,16 @@ class Engine:
             hops += 1
         return None
 
-    def _score_keys(self, sig: Signature, t: float, pending: float):
+    def _score_keys(self, sig: Signature, t: float, pending: float, learn: bool = False):
         """Per key: burst z-score, rarity (for linking), baseline share, and weight
-        (burst factor x specificity: what sharing the key says about a wave)."""
+        (burst factor x specificity: what sharing the key says about a wave).
+        ``learn`` first counts the signup in the current sketch."""
         keys = np.array(sig.keys, dtype=np.uint64)
         kinds = np.array(sig.kinds, dtype=np.intp)
-        a, e, p = self._burst.counts(keys, t, _PRIOR[kinds], pending=pending)
+        if learn:
+            a, e, p = self._burst.learn_and_count(keys, t, _PRIOR[kinds])
+        else:
+            a, e, p = self._burst.counts(keys, t, _PRIOR[kinds], pending=pending)
         z = _zscores(a, e)
         rar = np.clip(np.log10(1.0 / p) / 4.0, 0.0, 1.0)
         spec = np.clip(-np.log10(p) / 3.0, 0.0, 1.0)
@@ -331,9 +335,7 @@ class Engine:
         self._n["signups"] += 1
         t = ev.ts
         sig = self._extract.extract(ev)
-        keys = np.array(sig.keys, dtype=np.uint64)
-        self._burst.learn_one(keys, t)
-        keys, z, rar, p, ws = self._score_keys(sig, t, 0.0)
+        keys, z, rar, p, ws = self._score_keys(sig, t, 0.0, learn=True)
         linked = self._links(sig, t, rar, p)
         seq = self._recent.add(ev.account_id, t, sig.keys, bytes(sig.kinds))
         self._young[ev.account_id] = seq
@@ -409,6 +411,7 @@ class Engine:
         f = self._features(w, ev, 1.0)
         score = self._scorer.score_one(f)
         w.score = score
+        w.multi = sum(1 for s in ev.strength if s >= 0.1) >= 2
         w.top_z = max((w.zmax[c] for c in range(len(w.cov)) if ev.strength[c] > 0), default=0.0)
         w.dirty = True
         self._updates[w.wave_id] = w
@@ -521,9 +524,9 @@ class Engine:
 
     @staticmethod
     def _multi_trait(w: Wave) -> bool:
-        """Two kinds of trait or more carry the wave (one common bio or name alone,
-        arriving often, is how organic users look)."""
-        return sum(1 for s in w.evidence().strength if s >= 0.1) >= 2
+        """Two kinds of trait or more carried the wave when it was last scored (one
+        common bio or name alone, arriving often, is how organic users look)."""
+        return w.multi
 
     def _learn_deferred(self, w: Wave, t: float) -> None:
         """Fold the members of a wave that closed unflagged into the baseline."""

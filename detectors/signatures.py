@@ -259,23 +259,51 @@ class SignatureExtractor:
         self.hasher = hasher
         self.lsh = MinHashLSH(bands=bands, rows=rows, ngram=3, seed=seed)
         self._salt = [hasher.key_id("lsh-salt", k.name) for k in KINDS]
+        self._cache: dict = {}  # (kind, value, label) -> (key, label): common values recur
+        self._lsh_cache: dict = {}  # (kind, text) -> band keys
+
+    #: entries per cache; a full cache is emptied (bounded, and values recur within minutes)
+    CACHE = 1 << 14
+
+    def __getstate__(self):
+        return {"hasher": self.hasher, "lsh": self.lsh, "_salt": self._salt}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._cache = {}
+        self._lsh_cache = {}
 
     def _add(self, sig: Signature, kind: str, value: str, label: str) -> int:
         """Add one key; a ``{tag}`` in ``label`` becomes the key's short hex tag."""
-        key = self.hasher.key_id(kind, value)
-        sig.keys.append(key)
+        ck = (kind, value, label)
+        hit = self._cache.get(ck)
+        if hit is None:
+            key = self.hasher.key_id(kind, value)
+            hit = (key, label.replace("{tag}", KeyedHasher.tag_of(key)) if "{tag}" in label else label)
+            if len(self._cache) >= self.CACHE:
+                self._cache.clear()
+            self._cache[ck] = hit
+        sig.keys.append(hit[0])
         sig.kinds.append(_K[kind])
-        sig.labels.append(label.replace("{tag}", KeyedHasher.tag_of(key)) if "{tag}" in label else label)
-        return key
+        sig.labels.append(hit[1])
+        return hit[0]
 
     def _add_lsh(self, sig: Signature, items: list) -> None:
         """Band keys of several ``(kind, text, label)`` at once."""
         if not items:
             return
-        sigs = self.lsh.signatures([text for _, text, _ in items])
-        for (kind, _, label), mh in zip(items, sigs):
+        cache = self._lsh_cache
+        todo = [it for it in items if (it[0], it[1]) not in cache]
+        if todo:
+            if len(cache) + len(todo) > self.CACHE:
+                cache.clear()
+                todo = items
+            sigs = self.lsh.signatures([text for _, text, _ in todo])
+            for (kind, text, _), mh in zip(todo, sigs):
+                cache[(kind, text)] = self.lsh.band_keys(mh, self._salt[_K[kind]])
+        for kind, text, label in items:
             ki = _K[kind]
-            for key in self.lsh.band_keys(mh, self._salt[ki]):
+            for key in cache[(kind, text)]:
                 sig.keys.append(key)
                 sig.kinds.append(ki)
                 sig.labels.append(label)

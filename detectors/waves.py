@@ -108,7 +108,7 @@ class Wave:
     __slots__ = ("wave_id", "first_seen", "last_seen", "size", "members", "keys", "best", "cov", "wgt", "wmax", "zmax",
                  "rep", "status", "suspended", "challenged", "spam_labels", "benign_labels", "lockstep",
                  "score", "confirmed", "cleared", "merged_into", "max_keys", "max_members", "dirty",
-                 "flagged", "challenge_level", "label_confirmed", "top_z", "co_members", "by_activity", "deferred")
+                 "flagged", "challenge_level", "label_confirmed", "top_z", "co_members", "by_activity", "deferred", "multi")
 
     def __init__(self, wave_id: str, t: float, max_keys: int = 384, max_members: int = 1000):
         self.wave_id = wave_id
@@ -143,6 +143,7 @@ class Wave:
         self.co_members = 0  # members linked to another by lockstep activity
         self.by_activity = False  # formed by co-activity links rather than by signups
         self.deferred = False  # members held out of the baseline while the wave grows
+        self.multi = False  # two kinds of trait or more carried it when last scored
 
     # ------------------------------------------------------------------ growth
     def add_member(self, account_id: str, seq: int, t: float, keys: Iterable[int], kinds: Iterable[int],
