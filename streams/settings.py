@@ -42,7 +42,7 @@ class Settings:
     #: Seconds between engine snapshots written by the leader (recovery replays the rest).
     snapshot_seconds: float = 30.0
     #: Wall-clock seconds a quiet source partition may hold back event-time alignment.
-    align_idle_seconds: float = 0.05
+    align_idle_seconds: float = 0.02
     #: Seconds a partition with unread messages may hold event-time alignment back (e.g.
     #: while its worker died and the group has not yet moved it: keep above the session
     #: timeout plus a rebalance, so a failover does not break event-time order).

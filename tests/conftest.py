@@ -52,9 +52,9 @@ class Env:
             "BREAKWATER_APP_ID": f"bw-it-{tag}",
             "BREAKWATER_DATA_DIR": str(tmp / "data"),
             "BREAKWATER_SESSION_TIMEOUT": "6",
-            # Tests replay an hour in seconds (≈500x): 50 ms of wall clock would be 25 s of
+            # Tests replay an hour in seconds (≈500x): 20 ms of wall clock would be 10 s of
             # event time. Waiting 0.5 s for a quiet partition keeps event-time order as tight
-            # as the 50 ms default does at 1x, so streaming and offline stay comparable.
+            # as the 20 ms default does at 1x, so streaming and offline stay comparable.
             "BREAKWATER_ALIGN_IDLE_SECONDS": "0.5",
         }
         from streams.settings import Settings
