@@ -343,9 +343,14 @@ class Engine:
         out: list[Decision] = []
         if linked or self._wave_by_key:
             wave, m, free, merges = self._place(sig, linked, ws)
+            pulled = []
             if wave is None and free:
                 wave = self._form(t, free, sig, z, ws)
                 m = 1.0
+            elif wave is not None and free and m >= 0.5:
+                # recent signups linked to this one but to no wave yet join with it: a
+                # wave whose first members split over two seeds is one wave
+                pulled = self._pull(wave, t, free, sig, z, ws)
             if wave is not None:
                 for other in merges:
                     wave = self._merge(wave, other)
@@ -353,7 +358,7 @@ class Engine:
                 self._recent.get(seq).wave = wave.wave_id
                 acc = self._policy.track(ev.account_id, wave.wave_id, t)
                 acc.match = m
-                out = self._evaluate(wave, t, [(ev.account_id, seq)])
+                out = self._evaluate(wave, t, pulled + [(ev.account_id, seq)])
         self._learn_baseline(t)
         if t - self._last_sweep >= 60.0:
             self._sweep(t)
@@ -380,6 +385,25 @@ class Engine:
             self._waves[wid] = w
             self._n["waves_formed"] += 1
         return w
+
+    def _pull(self, w: Wave, t: float, free: list, sig: Signature, z: list, ws: list) -> list:
+        """Add linked recent signups that are in no wave to ``w`` (as :meth:`_form` does)."""
+        zmap = dict(zip(sig.keys, z))
+        wmap = dict(zip(sig.keys, ws))
+        out = []
+        for s in sorted(free):
+            slot = self._recent.get(s)
+            if slot is None or slot.wave is not None:
+                continue
+            ks = list(slot.keys)
+            w.add_member(slot.account_id, s, slot.ts, ks, list(slot.kinds), [wmap.get(k, 0.0) for k in ks],
+                         [zmap.get(k, 0.0) for k in ks])
+            slot.wave = w.wave_id
+            self._policy.track(slot.account_id, w.wave_id, slot.ts).match = 0.5
+            out.append((slot.account_id, s))
+        if out and w.flagged:
+            self._protect(w, out)
+        return out
 
     def _merge(self, a: Wave, b: Wave) -> Wave:
         keep, gone = (a, b) if a.first_seen <= b.first_seen else (b, a)
