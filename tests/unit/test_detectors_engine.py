@@ -183,3 +183,22 @@ def test_event_time_only():
 def test_rejects_non_events():
     with pytest.raises(TypeError):
         Engine().process({"type": "signup"})
+
+
+def test_a_wave_still_bursting_does_not_teach_the_baseline():
+    """Members of a growing wave carried by two kinds of trait stay out of the baseline
+    while it grows, and are folded in when it closes unflagged."""
+    e = Engine(seed=3, wave_quiet=600.0)
+    # an unflagged wave: one /24 and one e-mail pattern, names and everything else diverse
+    for i in range(8):
+        e.process(Signup(f"x{i}", 1000.0 + 30 * i, f"{'abcdefgh'[i]}{'qrstuvwx'[i]}user{i}",
+                         email=f"zz{i:02d}q@mailbox.example", ip=f"203.0.113.{10 + i}"))
+    e.process(Signup("later", 1000.0 + 30 * 8 + 400, "someone_else", ip="198.51.100.7"))
+    waves = [w for w in e._waves.values() if not w.by_activity]
+    deferred = [w for w in waves if w.deferred]
+    assert deferred
+    for w in deferred:
+        slots = [e._recent.get(seq) for _, seq in w.members]
+        assert not w.flagged and all(s.learned is False for s in slots if s is not None and s.ts < 1000 + 30 * 8)
+        e.process(Signup("much-later", 1000.0 + 30 * 8 + 1200, "another_one", ip="192.0.2.9"))
+        assert w.status == "closed" and any(s.learned is not False for s in slots if s is not None)
