@@ -55,6 +55,10 @@ _IS_ID = tuple(k.group == "id" for k in KINDS)
 _EMAIL_DOMAIN = KIND_INDEX["email_domain"]
 _FULL_SURPRISE = 6.0  # -log10 P: a one-in-a-million count gives a key its full weight
 _EMAIL_SHAPE = KIND_INDEX["email_shape"]
+# trait groups for "carried by two kinds of trait": near-identical texts (names, bio) are
+# one trait; referrer, locale and flow are what crowds share and count for nothing
+_TRAIT_GROUP = tuple("" if k.name in ("referrer", "locale", "flow") else
+                     "text" if k.name in ("uname_sim", "dname_sim", "bio_sim") else k.name for k in KINDS)
 _DEFER_GAP = 300.0  # a wave whose members arrive this often (s, on average) is still bursting
 
 
@@ -435,7 +439,7 @@ class Engine:
         f = self._features(w, ev, 1.0)
         score = self._scorer.score_one(f)
         w.score = score
-        w.multi = sum(1 for s in ev.strength if s >= 0.1) >= 2
+        w.multi = len({_TRAIT_GROUP[c] for c, s in enumerate(ev.strength) if s >= 0.1 and _TRAIT_GROUP[c]}) >= 2
         w.top_z = max((w.zmax[c] for c in range(len(w.cov)) if ev.strength[c] > 0), default=0.0)
         w.dirty = True
         self._updates[w.wave_id] = w
