@@ -196,8 +196,9 @@ class DetectLoop:
                         hb = rec["hb"]
                         self.aligner.heartbeat((hb[0], hb[1]), hb[2], hb[3])
                         continue
-                    src = rec.get("src") or ("signups", -1, msg.offset)
-                    self.aligner.push((src[0], src[1]), rec["e"]["ts"], (msg.offset, rec), src[2])
+                    for r in rec.get("batch") or (rec,):
+                        src = r.get("src") or ("signups", -1, msg.offset)
+                        self.aligner.push((src[0], src[1]), r["e"]["ts"], (msg.offset, r), src[2])
                 if msgs:
                     self.last_progress = time.monotonic()
                 self.apply(self.aligner.pop_ready())

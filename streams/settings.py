@@ -41,6 +41,10 @@ class Settings:
     stall_seconds: float = 60.0
     #: Seconds between engine snapshots written by the leader (recovery replays the rest).
     snapshot_seconds: float = 30.0
+    #: Stage 1 forwards up to this many events per detect message, waiting at most
+    #: ingest_wait seconds to fill a batch (per-message framework cost dominates otherwise).
+    ingest_batch: int = 500
+    ingest_wait: float = 0.005
     #: Wall-clock seconds a quiet source partition may hold back event-time alignment.
     align_idle_seconds: float = 0.02
     #: Seconds a partition with unread messages may hold event-time alignment back (e.g.
