@@ -1036,11 +1036,14 @@ def add_quiet_args(p) -> None:
 
 
 def install_signal_handlers() -> None:
-    """SIGTERM/SIGHUP end the run like Ctrl-C: every finally runs, workers and broker stop."""
+    """SIGTERM (and SIGHUP unless ignored, as under nohup) end the run like Ctrl-C: every
+    finally runs, workers and broker stop."""
     def stop(signum, _frame):
+        print(f"\nstopping: received {signal.Signals(signum).name}", file=sys.stderr, flush=True)
         raise SystemExit(128 + signum)
     signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGHUP, stop)
+    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, stop)
 
 
 def main(argv=None) -> int:
