@@ -63,7 +63,10 @@ def prepare_code(mode: str) -> Path:
     committed figures). Must run before any project module is imported."""
     root = REPO
     if mode == "head":
+        import atexit
+        import shutil
         root = Path(tempfile.mkdtemp(prefix="bw-bench-code-"))
+        atexit.register(shutil.rmtree, root, True)  # after main(): every worker has stopped
         archive = subprocess.run(["git", "-C", str(REPO), "archive", "HEAD"], check=True,
                                  capture_output=True).stdout
         subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
@@ -73,9 +76,9 @@ def prepare_code(mode: str) -> Path:
 
 def code_info(mode: str, root: Path) -> dict:
     def git(*a):
-        return subprocess.run(["git", "-C", str(REPO), *a], capture_output=True, text=True).stdout.strip()
-    dirty = [line[3:] for line in git("status", "--porcelain", "--untracked-files=no").splitlines()]
-    return {"mode": mode, "commit": git("rev-parse", "HEAD"), "root": str(root),
+        return subprocess.run(["git", "-C", str(REPO), *a], capture_output=True, text=True).stdout
+    dirty = [line[3:] for line in git("status", "--porcelain", "--untracked-files=no").splitlines() if line]
+    return {"mode": mode, "commit": git("rev-parse", "HEAD").strip(), "root": str(root),
             "uncommitted_files_in_worktree": dirty,
             "measured_uncommitted_changes": bool(dirty) and mode == "worktree"}
 
