@@ -307,15 +307,15 @@ def run(args, broker, tmp: Path, deps: list, result: dict) -> None:
     result["median"] = {
         "latency_from_due": mq("latency_from_due"), "latency_from_send": mq("latency_from_send"),
         "client_send_lateness": mq("client_send_lateness"),
-        "worker_histogram": {k: (None if med(h[k] for h in hist) is None else round(1000 * med(h[k] for h in hist), 3))
-                             for k in ("p50_s", "p95_s", "p99_s")},
+        "worker_histogram_ms": {f"{k[:-2]}_ms": (None if med(h[k] for h in hist) is None
+                                                 else round(1000 * med(h[k] for h in hist), 3))
+                                for k in ("p50_s", "p95_s", "p99_s")},
         "offered_rate": med(r["offered_rate"] for r in reps),
         "errors_total": sum(r["errors"] for r in reps), "requests_total": sum(r["requests"] for r in reps),
         "decisions_total": dict(total),
         "worker_cpu_cores": med(r["worker_cpu_cores"] for r in reps),
         "other_cores": med(r["machine"]["other_processes_cores"] for r in reps),
     }
-    result["median"]["worker_histogram_ms"] = result["median"].pop("worker_histogram")
     result["worker_rss_mb"] = {"max": round(w.rss_max / 1024, 1), "final": round(w.rss_last / 1024, 1)}
 
 
@@ -332,8 +332,8 @@ def report(r: dict) -> None:
         print(f"{label:40}{fmt(v['p50_ms'], '.2f'):>8}{fmt(v['p95_ms'], '.2f'):>8}{fmt(v['p99_ms'], '.2f'):>8}"
               f"{fmt(v['max_ms'], '.2f'):>8}")
     h = m["worker_histogram_ms"]
-    print(f"{'worker histogram (bucket-interpolated)':40}{fmt(h['p50_s'], '.2f'):>8}{fmt(h['p95_s'], '.2f'):>8}"
-          f"{fmt(h['p99_s'], '.2f'):>8}{'-':>8}")
+    print(f"{'worker histogram (bucket-interpolated)':40}{fmt(h['p50_ms'], '.2f'):>8}{fmt(h['p95_ms'], '.2f'):>8}"
+          f"{fmt(h['p99_ms'], '.2f'):>8}{'-':>8}")
     print(f"  requests {m['requests_total']:,}, errors {m['errors_total']}, achieved rate "
           f"{fmt(m['offered_rate'], '.1f')}/s, decisions {m['decisions_total']}")
     print(f"  worker CPU {fmt(m['worker_cpu_cores'], '.2f')} cores; other processes (not part of the "
