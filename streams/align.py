@@ -77,9 +77,27 @@ class Aligner:
         was = self.behind(source)
         if read > self.covered.get(source, -1):
             self.covered[source] = read
-        self.highwater[source] = highwater
+        if highwater > self.highwater.get(source, 0):
+            self.highwater[source] = highwater
         if self.behind(source) and not was:
             self.last_seen[source] = self.clock()  # the stall clock starts now
+
+    def end_offset(self, source: Hashable, end: int) -> None:
+        """Kafka holds ``source`` up to ``end`` (exclusive), as seen by the detect loop itself.
+
+        Unlike a heartbeat this does not depend on the partition's owner being alive: a
+        partition whose owner died while its producer keeps writing stays *behind* and
+        holds the watermark (up to ``stall_after``) until its new owner forwards it.
+        """
+        if source not in self.queues:
+            self.queues[source] = deque()
+            self.last_ts[source] = float("-inf")
+            self.last_seen[source] = self.clock()
+        was = self.behind(source)
+        if end > self.highwater.get(source, 0):
+            self.highwater[source] = end
+        if self.behind(source) and not was:
+            self.last_seen[source] = self.clock()
 
     def behind(self, source: Hashable) -> bool:
         """Does Kafka hold a message of ``source`` that has not reached us yet?"""

@@ -178,6 +178,7 @@ class DetectLoop:
                                     auto_offset_reset="earliest", fetch_max_wait_ms=20,
                                     max_partition_fetch_bytes=4 * 1024 * 1024)
         await consumer.start()
+        poller = asyncio.ensure_future(self.poll_source_ends())
         try:
             consumer.assign([self.tp])
             if self.position >= 0:
@@ -214,6 +215,7 @@ class DetectLoop:
                 await self.publish()
                 await self.maybe_snapshot()
         finally:
+            poller.cancel()
             if self.leader:
                 try:  # a clean stop leaves a fresh snapshot: the next start replays little
                     if self.snapshot_task is not None:
@@ -225,6 +227,38 @@ class DetectLoop:
                     log.warning("final snapshot failed: %s", exc)
             await consumer.stop()
             await self.producer.stop()
+
+    SOURCES = ("signups", "activity", "labels")
+
+    async def poll_source_ends(self, every: float = 0.2) -> None:
+        """Tell the aligner how far every input partition reaches in Kafka, every ``every`` s.
+
+        Heartbeats come from a partition's owner; when the owner dies (or during a
+        rebalance) nobody reports that its producer keeps writing, and the aligner would
+        take the partition for idle and release newer events past it. The detect loop
+        asks Kafka itself, so such a partition stays *behind* and holds the watermark.
+        """
+        c = AIOKafkaConsumer(**aiokafka_kwargs(self.s), group_id=None, enable_auto_commit=False)
+        try:
+            await c.start()
+            tps: list = []
+            while True:
+                try:
+                    if not tps:
+                        await c._client.force_metadata_update()  # noqa: SLF001 - no public call
+                        tps = [TopicPartition(self.s.topic(t), p) for t in self.SOURCES
+                               for p in sorted(c.partitions_for_topic(self.s.topic(t)) or ())]
+                    if tps:
+                        short = {self.s.topic(t): t for t in self.SOURCES}
+                        for tp, end in (await c.end_offsets(tps)).items():
+                            self.aligner.end_offset((short[tp.topic], tp.partition), end)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - broker away: heartbeats still work
+                    log.debug("source end offsets unavailable: %s", exc)
+                await asyncio.sleep(every)
+        finally:
+            await c.stop()
 
     def apply(self, items) -> None:
         """Feed aligned detect-topic records to the engine; buffer the decisions.

@@ -80,3 +80,27 @@ def test_buffer_cap_forces_release():
         a.push("p", float(i), i, offset=i)
     assert a.pop_ready() == [0, 1]              # over the cap: the oldest go regardless
     assert a.pending() == 3
+
+
+def test_dead_owner_partition_holds_through_end_offsets():
+    """The owner's last heartbeat said 'caught up', then it died while the producer kept
+    writing: the detect loop's own end-offset poll keeps the partition behind, so newer
+    events of other partitions wait for its new owner instead of overtaking."""
+    clock = Clock()
+    a = Aligner(idle_after=0.5, stall_after=20.0, clock=clock)
+    a.push("dead", 10.0, "d0", offset=0)
+    a.heartbeat("dead", read=0, highwater=1)     # caught up when last heard of
+    assert a.pop_ready() == ["d0"]
+    a.end_offset("dead", 5)                      # four more messages arrived in Kafka
+    a.push("live", 30.0, "l0", offset=0)
+    clock.t = 10.0                               # far past idle_after
+    assert a.pop_ready() == []
+    a.push("dead", 20.0, "d1", offset=1)         # the new owner forwards them
+    clock.t = 10.1
+    assert a.pop_ready() == ["d1"]               # still behind (offsets 2..4 unread): l0 waits
+    for o, ts in ((2, 21.0), (3, 22.0), (4, 23.0)):
+        a.push("dead", ts, f"d{o}", offset=o)
+    clock.t = 11.0
+    assert a.pop_ready() == ["d2", "d3", "d4", "l0"]
+    a.end_offset("dead", 3)                      # a stale answer never moves the end back
+    assert not a.behind("dead")
