@@ -28,6 +28,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -44,6 +45,20 @@ async def open_loop(url: str, bodies: list[bytes], rate: float, warmup: float, m
     """Send ``bodies`` at ``rate``/s on a fixed schedule; return per-request records and
     the worker's /metrics page at the start and at the end of the counted window."""
     import aiohttp
+    import gc
+    # the generator's own garbage collections (it holds every request's task and record)
+    # stalled it by up to ~240 ms and showed up as the server's latency: off for the run
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        return await _open_loop(aiohttp, url, bodies, rate, warmup, metrics_url, timeout, limit)
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+async def _open_loop(aiohttp, url, bodies, rate, warmup, metrics_url, timeout, limit) -> dict:
     conn = aiohttp.TCPConnector(limit=limit, force_close=False)
     records: list = [None] * len(bodies)
     pages: dict = {}
@@ -124,7 +139,23 @@ def summarize(out: dict, truths: list, rate: float) -> dict:
         "decisions_by_truth": {k: dict(v) for k, v in by_truth.items()},
         "not_enqueued": not_enqueued, "state_not_ready": not_ready,
         "worker_histogram": common.hist_summary(common.hist_diff(after, before)),
+        "worker_loop_lag": stall_summary(out["pages"], "breakwater_event_loop_lag_seconds"),
+        "worker_gc_pauses": {g: stall_summary(out["pages"], "breakwater_gc_pause_seconds", {"generation": g})
+                             for g in ("0", "1", "2")},
     }
+
+
+def stall_summary(pages: dict, name: str, labels: Optional[dict] = None) -> dict:
+    """Count, p99 and how many observations exceeded 10 ms / 50 ms in the counted window."""
+    b = common.hist_diff(common.histogram(pages["end"][1], name, labels),
+                         common.histogram(pages["start"][1], name, labels))
+    if not b:
+        return {"count": 0}
+    total = b[-1][1]
+    at = dict(b)
+    return {"count": int(total), "p99_s": common.rnd(common.hist_quantile(b, 0.99), 5),
+            "over_10ms": int(total - at.get(0.01, total)), "over_50ms": int(total - at.get(0.05, total)),
+            "over_250ms": int(total - at.get(0.25, total))}
 
 
 # --------------------------------------------------------------------------- main
@@ -314,6 +345,10 @@ def run(args, broker, tmp: Path, deps: list, result: dict) -> None:
         "errors_total": sum(r["errors"] for r in reps), "requests_total": sum(r["requests"] for r in reps),
         "decisions_total": dict(total),
         "worker_cpu_cores": med(r["worker_cpu_cores"] for r in reps),
+        "worker_loop_lag_over_10ms": [r["worker_loop_lag"].get("over_10ms") for r in reps],
+        "worker_loop_lag_over_50ms": [r["worker_loop_lag"].get("over_50ms") for r in reps],
+        "worker_gc2_pauses": [r["worker_gc_pauses"]["2"].get("count") for r in reps],
+        "worker_gc2_pauses_over_50ms": [r["worker_gc_pauses"]["2"].get("over_50ms") for r in reps],
         "other_cores": med(r["machine"]["other_processes_cores"] for r in reps),
     }
     result["worker_rss_mb"] = {"max": round(w.rss_max / 1024, 1), "final": round(w.rss_last / 1024, 1)}
@@ -334,6 +369,9 @@ def report(r: dict) -> None:
     h = m["worker_histogram_ms"]
     print(f"{'worker histogram (bucket-interpolated)':40}{fmt(h['p50_ms'], '.2f'):>8}{fmt(h['p95_ms'], '.2f'):>8}"
           f"{fmt(h['p99_ms'], '.2f'):>8}{'-':>8}")
+    print(f"  worker event loop: timer late > 10 ms {m.get('worker_loop_lag_over_10ms')}, > 50 ms "
+          f"{m.get('worker_loop_lag_over_50ms')} times per repetition; full (gen 2) GCs "
+          f"{m.get('worker_gc2_pauses')}, of which > 50 ms {m.get('worker_gc2_pauses_over_50ms')}")
     print(f"  requests {m['requests_total']:,}, errors {m['errors_total']}, achieved rate "
           f"{fmt(m['offered_rate'], '.1f')}/s, decisions {m['decisions_total']}")
     print(f"  worker CPU {fmt(m['worker_cpu_cores'], '.2f')} cores; other processes (not part of the "

@@ -178,6 +178,15 @@ def oncall() -> dict:
                    [q(quantile(0.5, "breakwater_signup_check_duration_seconds_bucket", SEL), "p50"),
                     q(quantile(0.99, "breakwater_signup_check_duration_seconds_bucket", SEL), "p99")],
                    slo=CHECK_SLO),
+        timeseries("Event-loop stalls", "p99 of how late a 10 ms timer fires on each worker's event "
+                   "loop (what every signup check waits on top of its own work), and p99 of full "
+                   "(generation 2) garbage-collector pauses. A check p99 above its SLO with a small "
+                   "handler time points here.", "s",
+                   [q(quantile(0.99, "breakwater_event_loop_lag_seconds_bucket", SEL, by="le, instance"),
+                      "loop lag p99 {{instance}}"),
+                    q(quantile(0.99, "breakwater_gc_pause_seconds_bucket", f'{SEL}, generation="2"',
+                               by="le, instance"), "gen-2 GC p99 {{instance}}")],
+                   slo=CHECK_SLO),
         timeseries("Signup checks by decision", "Signup checks answered per second by decision "
                    "(error = bad request), and checked signups that could not be enqueued to Kafka.",
                    "reqps",

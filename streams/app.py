@@ -172,6 +172,11 @@ def create_app(settings: Settings) -> faust.App:
         log.info(settings.describe())
         await loop.run()
 
+    @app.task
+    async def watch_event_loop():
+        metrics.watch_gc()
+        await metrics.watch_loop()
+
     state = {"offsets": {}, "progress": time.monotonic()}
     input_topics = {settings.topic(t): t for t in TOPIC_TYPES}
 

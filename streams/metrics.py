@@ -10,6 +10,8 @@ rules (``deploy/prometheus/``) use exactly these, and ``tests`` check both again
 """
 from __future__ import annotations
 
+import time
+
 from prometheus_client import (
     CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics, generate_latest,
 )
@@ -33,6 +35,7 @@ LABELS = ("spam", "benign")
 #: Buckets around the 200 ms decision SLO (and the 10 ms signup-check SLO).
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.5,
                    5.0, 10.0, 30.0, 60.0)
+PAUSE_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
 CHECK_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1.0)
 WAVE_SIZE_BUCKETS = (3, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
 
@@ -117,9 +120,18 @@ class Metrics:
         self.config_rejections = Counter("breakwater_config_rejections_total",
                                          "Rejected live-setting changes, by reason.", ["reason"],
                                          registry=r)
+        self.loop_lag = Histogram("breakwater_event_loop_lag_seconds",
+                                  "How late a 10 ms timer on the worker's event loop fires: "
+                                  "what a signup check or heartbeat waits for on top of its own work.",
+                                  buckets=PAUSE_BUCKETS, registry=r)
+        self.gc_pause = Histogram("breakwater_gc_pause_seconds",
+                                  "Python garbage-collector pauses, by generation.", ["generation"],
+                                  buckets=PAUSE_BUCKETS, registry=r)
         self._init_labels()
 
     def _init_labels(self) -> None:
+        for g in ("0", "1", "2"):
+            self.gc_pause.labels(g)
         for t in CONSUMED_TOPICS:
             for o in OUTCOMES:
                 self.events.labels(t, o)
@@ -145,6 +157,27 @@ class Metrics:
         # no estimate until labels arrive: NaN, not a 0 that would look like a precision drop
         self.label_precision.set(float("nan"))
         self.label_recall.set(float("nan"))
+
+    def watch_gc(self) -> None:
+        """Time every garbage collection into ``breakwater_gc_pause_seconds``."""
+        import gc
+        started: list = [0.0]
+
+        def callback(phase: str, info: dict) -> None:
+            if phase == "start":
+                started[0] = time.perf_counter()
+            else:
+                self.gc_pause.labels(str(info.get("generation", 2))).observe(time.perf_counter() - started[0])
+
+        gc.callbacks.append(callback)
+
+    async def watch_loop(self, every: float = 0.01) -> None:
+        """Observe event-loop lag forever (run as a task)."""
+        import asyncio
+        while True:
+            t = time.perf_counter()
+            await asyncio.sleep(every)
+            self.loop_lag.observe(max(0.0, time.perf_counter() - t - every))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -49,7 +49,7 @@ LABEL_VALUES = {
     "reason": set(REASON_CODES) | {"unauthorized", "invalid"}, "action": set(ACTIONS),
     "mode": set(MODES), "source": set(LATENCY_SOURCES), "state": set(WAVE_STATES),
     "decision": set(CHECK_DECISIONS), "label": set(LABELS), "partition": None, "name": None,
-    "structure": None,
+    "structure": None, "generation": {"0", "1", "2"},
 }
 #: Labels Prometheus adds at scrape time (and recording rules keep).
 TARGET_LABELS = {"job", "instance", "namespace"}
