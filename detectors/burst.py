@@ -37,6 +37,8 @@ from scipy.special import gammainc
 __all__ = ["BurstDetector", "poisson_surprise"]
 
 _RENORM = 600.0  # renormalise when the growth exponent (in half-lives) exceeds this
+_SHIFT = np.uint64(40)
+_min_rows = np.minimum.reduce  # ``a.min(axis)`` without its Python wrapper
 
 
 def poisson_surprise(a: float, lam: float) -> float:
@@ -62,7 +64,11 @@ def poisson_surprise(a: float, lam: float) -> float:
 
 
 class _DecayedSketch:
-    """Count-min sketch whose counts halve every ``half_life`` seconds of event time."""
+    """Count-min sketch whose counts halve every ``half_life`` seconds of event time.
+
+    Cells are addressed by flat indices into :attr:`cells` (``row * width + column``,
+    see :meth:`index`): one ``take``/``put`` per read or update.
+    """
 
     def __init__(self, width: int, depth: int, half_life: float, mult: np.ndarray):
         self.width = width
@@ -85,21 +91,23 @@ class _DecayedSketch:
             ex = 0.0
         return 2.0 ** ex
 
-    def index(self, keys: np.ndarray) -> tuple:
-        rows = (keys[None, :] * self.mult[:, None]) >> np.uint64(40)
-        cols = (rows & self.mask).astype(np.intp)
-        return np.arange(self.cells.shape[0])[:, None], cols
+    def index(self, keys: np.ndarray) -> np.ndarray:
+        """Flat cell indices of ``keys``, shape ``(depth, len(keys))``."""
+        cols = ((keys * self.mult[:, None]) >> _SHIFT) & self.mask
+        return cols.astype(np.intp) + np.arange(0, self.cells.size, self.width, dtype=np.intp)[:, None]
 
-    def add(self, idx: tuple, t: float, w: float = 1.0) -> None:
+    def add(self, idx: np.ndarray, t: float, w: float = 1.0) -> None:
         g = self._scale(t) * w
-        self.cells[idx] += g
+        cells = self.cells
+        # as ``cells[idx] += g``: a cell indexed twice is incremented once
+        cells.put(idx, cells.take(idx) + g)
         self.total += g
 
-    def read(self, idx: tuple, t: float) -> tuple[np.ndarray, float]:
+    def read(self, idx: np.ndarray, t: float) -> tuple[np.ndarray, float]:
         if self.t0 is None:
-            return np.zeros(idx[1].shape[1]), 0.0
+            return np.zeros(idx.shape[1]), 0.0
         g = 2.0 ** ((t - self.t0) / self.half_life)
-        return self.cells[idx].min(axis=0) / g, self.total / g
+        return _min_rows(self.cells.take(idx), 0) / g, self.total / g
 
 
 class BurstDetector:
@@ -183,7 +191,7 @@ class BurstDetector:
             return
         g = 2.0 ** ((learned_at - b.t0) / b.half_life)
         idx = b.index(self._keys(keys))
-        b.cells[idx] = np.maximum(b.cells[idx] - g, 0.0)
+        b.cells.put(idx, np.maximum(b.cells.take(idx) - g, 0.0))
         b.total = max(b.total - g, 0.0)
 
     def learn_and_count(self, keys, t: float, priors) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 import numpy as np
+from numpy._core import umath as np_umath
 
 from streams.contract import Activity, Decision, Event, Label, Signup
 
@@ -71,6 +72,9 @@ class Assessment:
     wave_id: Optional[str]
     reasons: list = field(default_factory=list)
     config_version: int = 0
+
+
+_clip = np_umath.clip  # ``np.clip`` without its Python wrappers (same ufunc)
 
 
 def _zscores(a: np.ndarray, e: np.ndarray) -> np.ndarray:
@@ -228,44 +232,49 @@ class Engine:
         (burst factor x specificity: what sharing the key says about a wave).
         ``learn`` first counts the signup in the current sketch."""
         keys = np.array(sig.keys, dtype=np.uint64)
-        kinds = np.array(sig.kinds, dtype=np.intp)
+        pri = _PRIOR.take(sig.kinds)
         if learn:
-            a, e, p = self._burst.learn_and_count(keys, t, _PRIOR[kinds])
+            a, e, p = self._burst.learn_and_count(keys, t, pri)
         else:
-            a, e, p = self._burst.counts(keys, t, _PRIOR[kinds], pending=pending)
+            a, e, p = self._burst.counts(keys, t, pri, pending=pending)
         z = _zscores(a, e)
-        rar = np.clip(np.log10(1.0 / p) / 4.0, 0.0, 1.0)
-        spec = np.clip(-np.log10(p) / 3.0, 0.0, 1.0)
+        rar = _clip(np.log10(1.0 / p) / 4.0, 0.0, 1.0)
+        spec = _clip(-np.log10(p) / 3.0, 0.0, 1.0)
         surprise = BurstDetector.surprise(a, e)
-        ws = np.clip(surprise * (self.config["burst_sensitivity"] / _FULL_SURPRISE), 0.0, 1.0) * spec
+        ws = _clip(surprise * (self.config["burst_sensitivity"] / _FULL_SURPRISE), 0.0, 1.0) * spec
+        rar, ws = rar.tolist(), ws.tolist()
         # the shape of an address is set by whoever runs a private domain (campus,
         # company): it says something about the account only at a provider many people
         # share; ignore it when the domain is rare
         # (rare domain), or when one pattern covers most of a domain's recent signups
-        dom = np.nonzero(kinds == _EMAIL_DOMAIN)[0]
-        if dom.size:
-            shp = np.nonzero(kinds == _EMAIL_SHAPE)[0]
-            d, sh = dom[0], shp[0] if shp.size else None
-            if sh is not None and (p[d] < 0.01 or (a[d] >= 3.0 and a[sh] > 0.5 * a[d])):
+        kl = sig.kinds
+        if _EMAIL_DOMAIN in kl and _EMAIL_SHAPE in kl:
+            d, sh = kl.index(_EMAIL_DOMAIN), kl.index(_EMAIL_SHAPE)
+            if p[d] < 0.01 or (a[d] >= 3.0 and a[sh] > 0.5 * a[d]):
                 ws[sh] = 0.0
                 rar[sh] = 0.0
-        return keys, z.tolist(), rar.tolist(), p.tolist(), ws.tolist()
+        return keys, z.tolist(), rar, p.tolist(), ws
 
-    def _links(self, sig: Signature, t: float, rar: list, p: list) -> dict:
-        """Recent signups linked to ``sig``: ``{seq: weight}`` (read-only)."""
+    def _links(self, sig: Signature, t: float, rar: list, p: list, at: tuple) -> dict:
+        """Recent signups linked to ``sig``: ``{seq: weight}`` (read-only). ``at`` is
+        :meth:`RecentIndex.lookup` of the signup's keys."""
         per: dict = {}
-        carriers = self._recent.carriers
-        live = self._recent.live(sig.keys)
-        for i, k in enumerate(sig.keys):
-            c = sig.kinds[i]
+        rec = self._recent
+        walk = rec.walk
+        lo = rec.oldest_seq()
+        kinds = sig.kinds
+        for i, (k, s0) in enumerate(zip(sig.keys, at[1].tolist())):
+            if s0 < lo:  # fresh key: no remembered carrier
+                continue
+            c = kinds[i]
             lw = _LINKW[c]
-            if not live[i] or lw <= 0.0 or p[i] > 0.01:
+            if lw <= 0.0 or p[i] > 0.01:
                 continue
             w = lw * rar[i]
             if w < 0.1:
                 continue
             # a common value only links through its latest carriers (in a burst, the wave)
-            for s in carriers(k, t, None if p[i] < 1e-3 else 4):
+            for s in walk(k, s0, t, None if p[i] < 1e-3 else 4):
                 key = (s, c)
                 if per.get(key, 0.0) < w:
                     per[key] = w
@@ -340,8 +349,9 @@ class Engine:
         t = ev.ts
         sig = self._extract.extract(ev)
         keys, z, rar, p, ws = self._score_keys(sig, t, 0.0, learn=True)
-        linked = self._links(sig, t, rar, p)
-        seq = self._recent.add(ev.account_id, t, sig.keys, bytes(sig.kinds))
+        at = self._recent.lookup(keys)
+        linked = self._links(sig, t, rar, p, at)
+        seq = self._recent.add(ev.account_id, t, keys, bytes(sig.kinds), at)
         self._young[ev.account_id] = seq
         self._pending.append(seq)
         out: list[Decision] = []
@@ -731,7 +741,7 @@ class Engine:
         t = max(ev.ts, self._t) if self._t > -math.inf else ev.ts
         sig = self._extract.extract(ev)
         keys, z, rar, p, ws = self._score_keys(sig, t, 1.0)
-        linked = self._links(sig, t, rar, p)
+        linked = self._links(sig, t, rar, p, self._recent.lookup(keys))
         wave, m, free, _ = self._place(sig, linked, ws)
         if wave is not None:
             extra = wave.shared_kinds(sig.keys, sig.kinds, 1, ws)

@@ -19,6 +19,7 @@ for the closest-pair problem*. J. Algorithms 1997 (multiply-shift hashing).
 """
 from __future__ import annotations
 
+import functools
 import random
 import re
 
@@ -30,6 +31,13 @@ _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 _P1 = np.uint64(0x9E3779B97F4A7C15)
 _P2 = np.uint64(0xC2B2AE3D27D4EB4F)
+_FNV = np.uint64(0x100000001B3)
+
+
+@functools.lru_cache(maxsize=8)
+def _band_salts(bands: int) -> np.ndarray:
+    """What :meth:`MinHashLSH.band_keys` XORs into the salt of band ``i``."""
+    return np.array([i * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF for i in range(bands)], dtype=np.uint64)
 
 
 def normalize_text(s: str) -> str:
@@ -123,14 +131,45 @@ class MinHashLSH:
         >>> bool((a == m.signature("first text")).all() and (b == m.signature("another one")).all())
         True
         """
-        if len(texts) == 1:
-            return [self.signature(texts[0])]
-        parts = [self.shingles(t) for t in texts]
-        starts = np.cumsum([0] + [p.size for p in parts[:-1]])
-        h = np.concatenate(parts)
+        return list(self._signature_rows(texts))
+
+    def _signature_rows(self, texts: list) -> np.ndarray:
+        """``(len(texts), bands * rows)`` signatures: the n-grams of all texts are hashed
+        in one pass over their concatenation, and the minima taken per text (n-grams
+        that straddle two texts are skipped)."""
+        n = self.ngram
+        parts, bounds, pos = [], [], 0
+        for text in texts:
+            b = text.encode("utf-32-le", "surrogatepass")
+            size = len(b) >> 2
+            if size < n:  # short texts: one shingle, zero-padded (as :meth:`shingles`)
+                b += bytes(4 * (n - size))
+                size = n
+            parts.append(b)
+            bounds += (pos, pos + size - n + 1)  # this text's shingles, then the straddling ones
+            pos += size
+        cps = np.frombuffer(b"".join(parts), dtype=np.uint32).astype(np.uint64)
+        m = cps.size - n + 1
+        h = cps[:m].copy()
+        for i in range(1, n):
+            h = h * _P1 + cps[i: m + i] * _P2
         allv = (h[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)
-        mins = np.minimum.reduceat(allv, starts, axis=0)
-        return list(mins)
+        return np.minimum.reduceat(allv, bounds[:-1], axis=0)[::2]
+
+    def text_band_keys(self, texts: list, salts: list) -> list[list[int]]:
+        """:meth:`band_keys` of the signatures of several texts (one salt per text), in
+        one vectorised pass.
+
+        >>> m = MinHashLSH(seed=3)
+        >>> m.text_band_keys(["first text", "hi"], [5, 9]) == [m.band_keys(m.signature("first text"), 5),
+        ...                                                    m.band_keys(m.signature("hi"), 9)]
+        True
+        """
+        v = self._signature_rows(texts).reshape(len(texts), self.bands, self.rows)
+        h = np.array(salts, dtype=np.uint64)[:, None] ^ _band_salts(self.bands)
+        for r in range(self.rows):
+            h = (h ^ v[:, :, r]) * _FNV  # uint64 arithmetic wraps like ``& 0xFF..FF``
+        return h.tolist()
 
     def bands_of(self, sig: np.ndarray) -> list[bytes]:
         """The band contents as bytes (hash them into keys with a namespace)."""

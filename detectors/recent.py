@@ -87,24 +87,9 @@ class RecentIndex:
             return None
         return self._ring[seq % self.capacity]
 
-    def carriers(self, key: int, t: float, limit: Optional[int] = None) -> Iterable[int]:
+    def carriers(self, key: int, t: float, limit: Optional[int] = None) -> list[int]:
         """Sequence numbers of recent slots carrying ``key``, newest first."""
-        lo = self._next - self.capacity
-        tmin = t - self.window
-        s = int(self._head[key & self._mask])
-        n = self.max_walk if limit is None else limit
-        ring, cap = self._ring, self.capacity
-        while s >= 0 and s >= lo and n > 0:
-            slot = ring[s % cap]
-            if slot.ts < tmin:
-                return
-            try:
-                pos = slot.keys.index(key)
-            except ValueError:
-                return  # head or chain overwritten by a colliding key
-            yield s
-            s = slot.prevs[pos]
-            n -= 1
+        return self.walk(key, int(self._head[key & self._mask]), t, limit)
 
     def live(self, keys: Iterable[int]) -> list:
         """For each key, whether its chain may hold a remembered signup (vectorised
@@ -112,20 +97,55 @@ class RecentIndex:
         ka = np.fromiter(keys, dtype=np.uint64)
         return (self._head[(ka & self._nmask).astype(np.intp)] >= self._next - self.capacity).tolist()
 
-    def add(self, account_id: str, ts: float, keys: Iterable[int], kinds: bytes) -> int:
-        """Remember a signup; returns its sequence number."""
-        ka = array("Q", keys)
+    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Head-table positions of ``keys`` (uint64) and the newest slot that carried
+        each (``-1`` if none; below :meth:`oldest_seq`, forgotten): the chain starts
+        for :meth:`walk`, and ``at`` for :meth:`add` while nothing was added since."""
+        idx = (keys & self._nmask).astype(np.intp)
+        return idx, self._head[idx]
+
+    def walk(self, key: int, s: int, t: float, limit: Optional[int] = None) -> list[int]:
+        """:meth:`carriers` from a chain start ``s`` given by :meth:`lookup`."""
+        lo = self._next - self.capacity
+        tmin = t - self.window
+        n = self.max_walk if limit is None else limit
+        ring, cap = self._ring, self.capacity
+        out = []
+        while s >= 0 and s >= lo and n > 0:
+            slot = ring[s % cap]
+            if slot.ts < tmin:
+                break
+            try:
+                pos = slot.keys.index(key)
+            except ValueError:
+                break  # head or chain overwritten by a colliding key
+            out.append(s)
+            s = slot.prevs[pos]
+            n -= 1
+        return out
+
+    def add(self, account_id: str, ts: float, keys: Iterable[int], kinds: bytes,
+            at: Optional[tuple] = None) -> int:
+        """Remember a signup; returns its sequence number. ``at`` is what
+        :meth:`lookup` returned for these keys, if nothing was added since."""
         head = self._head
         seq = self._next
-        if len(ka) <= 4:  # few keys (activities): plain indexing beats NumPy's call overhead
-            mask = self._mask
-            prevs = array("q", [int(head[k & mask]) for k in ka])
-            for k in ka:
-                head[k & mask] = seq
-        else:
-            idx = (np.frombuffer(ka, dtype=np.uint64) & self._nmask).astype(np.intp)
-            prevs = array("q", head[idx].tobytes())
+        if at is not None:
+            ka = array("Q", np.asarray(keys, dtype=np.uint64).tobytes())
+            idx, prev = at
+            prevs = array("q", prev.tobytes())
             head[idx] = seq
+        else:
+            ka = array("Q", keys)
+            if len(ka) <= 4:  # few keys (activities): plain indexing beats NumPy's call overhead
+                mask = self._mask
+                prevs = array("q", [int(head[k & mask]) for k in ka])
+                for k in ka:
+                    head[k & mask] = seq
+            else:
+                idx, prev = self.lookup(np.frombuffer(ka, dtype=np.uint64))
+                prevs = array("q", prev.tobytes())
+                head[idx] = seq
         self._ring[seq % self.capacity] = Slot(seq, ts, account_id, ka, kinds, prevs)
         self._next = seq + 1
         return seq

@@ -298,9 +298,9 @@ class SignatureExtractor:
             if len(cache) + len(todo) > self.CACHE:
                 cache.clear()
                 todo = items
-            sigs = self.lsh.signatures([text for _, text, _ in todo])
-            for (kind, text, _), mh in zip(todo, sigs):
-                cache[(kind, text)] = self.lsh.band_keys(mh, self._salt[_K[kind]])
+            keys = self.lsh.text_band_keys([text for _, text, _ in todo], [self._salt[_K[kind]] for kind, _, _ in todo])
+            for (kind, text, _), ks in zip(todo, keys):
+                cache[(kind, text)] = ks
         for kind, text, label in items:
             ki = _K[kind]
             for key in cache[(kind, text)]:
