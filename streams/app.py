@@ -13,7 +13,6 @@ Build the app with :func:`create_app`; importing this module has no side effects
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import time
@@ -21,6 +20,7 @@ from typing import Optional
 
 import faust
 import orjson
+from aiokafka import AIOKafkaProducer
 from faust.types import TP
 
 from detectors.engine import Engine
@@ -28,7 +28,8 @@ from streams.contract import (
     TOPIC_TYPES, InvalidEvent, event_to_wire, format_time, parse_message,
 )
 from streams.admin import install_control
-from streams.detect import DetectLoop, detect_topic, snapshot_topic
+from streams.detect import DetectLoop, aiokafka_kwargs, detect_topic, snapshot_topic
+from streams.enqueue import Enqueuer
 from streams.metrics import CONTENT_TYPE_LATEST, Metrics
 from streams.settings import Settings
 
@@ -249,8 +250,12 @@ def create_app(settings: Settings) -> faust.App:
                               "aligning": loop.aligner.pending(), "unpublished": len(loop.buffer),
                               "leader": loop.leader}, status=200 if ready else 503)
 
-    signups_topic = raw_topic(settings.topic("signups"))
-    pending: set = set()
+    enqueuer = Enqueuer(lambda: AIOKafkaProducer(**aiokafka_kwargs(settings), linger_ms=2, acks="all"),
+                        settings.topic("signups"), metrics.check_enqueue_failures.inc)
+
+    @app.task
+    async def drain_checked_signups():
+        await enqueuer.run()
 
     @app.page("/v1/signup-check")
     class SignupCheck(faust.web.View):
@@ -266,29 +271,13 @@ def create_app(settings: Settings) -> faust.App:
                 metrics.checks.labels("error").inc()
                 return self.json({"error": exc.reason, "code": exc.code}, status=400)
             a = loop.engine.assess(ev)
-            enqueued = enqueue(ev.account_id.encode(), raw)
+            enqueued = enqueuer.offer(ev.account_id.encode(), raw)
             metrics.checks.labels(a.decision).inc()
             metrics.check_latency.observe(time.perf_counter() - t0)
             return self.json({"decision": a.decision, "score": round(float(a.score), 4),
                               "wave_id": a.wave_id, "reasons": a.reasons,
                               "config_version": a.config_version, "enqueued": enqueued,
                               "state_ready": loop.ready})
-
-    def enqueue(key: bytes, raw: bytes) -> bool:
-        """Hand the signup to the producer without awaiting it; failures are counted."""
-        if len(pending) >= 10_000:  # producer stuck (broker away): do not pile up memory
-            metrics.check_enqueue_failures.inc()
-            return False
-        fut = asyncio.ensure_future(signups_topic.send(key=key, value=raw))
-        pending.add(fut)
-
-        def done(f):
-            pending.discard(f)
-            if f.cancelled() or f.exception() is not None:
-                metrics.check_enqueue_failures.inc()
-
-        fut.add_done_callback(done)
-        return True
 
     @app.page("/metrics")
     class MetricsView(faust.web.View):

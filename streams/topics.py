@@ -55,13 +55,37 @@ def create_topics(s: Settings, timeout: float = 30.0, log=print) -> dict[str, in
             except TopicAlreadyExistsError:
                 pass  # a concurrent creator won the race: fine
             log(f"created topics: {', '.join(t.name for t in new)}")
-        got = {t["name"]: len(t["partitions"]) for t in admin.describe_topics(list(specs))}
+        got = wait_visible(admin, list(specs), timeout)
         for n, (p, _) in specs.items():
             if got.get(n, p) != p:
                 log(f"warning: topic {n} has {got[n]} partitions, wanted {p}")
         return got
     finally:
         admin.close()
+
+
+def wait_visible(admin, names: list[str], timeout: float) -> dict[str, int]:
+    """Wait until the broker's metadata shows every topic with a leader on every partition.
+
+    A just-created topic can be missing from metadata for a moment (seen on a freshly
+    started, busy broker): a Faust worker joining its group then assigns without it
+    ("Ignoring missing topic") and never consumes it. Returns name -> partitions.
+    """
+    import time
+    deadline = time.monotonic() + timeout
+    while True:
+        got, ready = {}, True
+        for t in admin.describe_topics(names):
+            parts = t.get("partitions") or []
+            if t.get("error_code") or not parts or any(p.get("leader_id", p.get("leader", -1)) < 0 for p in parts):
+                ready = False
+            got[t["name"]] = len(parts)
+        if ready and set(got) >= set(names):
+            return got
+        if time.monotonic() > deadline:
+            missing = sorted(n for n in names if not got.get(n))
+            raise TimeoutError(f"topics not visible in broker metadata after {timeout:.0f}s: {missing}")
+        time.sleep(0.1)
 
 
 def register(sub) -> None:
