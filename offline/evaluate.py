@@ -1,8 +1,10 @@
 """``breakwater evaluate``: replay a contract file through the engine and score it.
 
 The file is read in order; ``truth`` is split off each line (:func:`truth_of`) before
-the event reaches any detector (:func:`parse_event` never copies it). The engine is
-``detectors.engine.Engine``, exactly what the worker runs. Each decision is written as
+the event reaches any detector (:func:`parse_event` never copies it). Decisions come
+from ``detectors.decider.Decider`` — ``detectors.engine.Engine`` behind the suspension
+circuit breaker, with the worker's default breaker multiple — exactly what the worker
+runs (``--breaker-multiple`` changes it like ``BREAKWATER_BREAKER_MULTIPLE`` does). Each decision is written as
 one line of the ``actions`` contract; ``decided_at`` is the event time of the
 triggering event by default (``--decided-at event``: replays are byte-for-byte
 reproducible), or the wall clock (``--decided-at wall``).
@@ -198,12 +200,18 @@ def _count_lines(path: str) -> int:
 def evaluate(path: str, decisions_path: Optional[str] = None, *, config: Optional[dict] = None,
              seed: int = 0, baselines: bool = True, decided_at: str = "event", progress: bool = False,
              velocity_threshold: int = 5, velocity_window: float = 600.0, hst_threshold: float = 0.8,
-             max_invalid_listed: int = 1000) -> dict:
+             max_invalid_listed: int = 1000, breaker_multiple: Optional[float] = None) -> dict:
     """Run a contract file through the engine (and baselines); return the report dict."""
     from detectors.baselines import HalfSpaceTreesBaseline, NetworkVelocityRule
+    from detectors.breaker import CircuitBreaker
+    from detectors.decider import Decider
     from detectors.engine import Engine
+    from streams.settings import Settings
 
-    engine = Engine(config=config, seed=seed)
+    if breaker_multiple is None:
+        breaker_multiple = Settings.breaker_multiple  # the worker's default
+    decider = Decider(Engine(config=config, seed=seed), CircuitBreaker(multiple=breaker_multiple))
+    engine = decider.engine
     boards = {ENGINE: Scoreboard(ENGINE)}
     velocity = hst = None
     hst_scores: dict = {}
@@ -257,7 +265,7 @@ def evaluate(path: str, decisions_path: Optional[str] = None, *, config: Optiona
                 for b in boards.values():
                     b.activity(ev.account_id, label)
             t1 = time.process_time()
-            decisions = engine.process(ev)
+            decisions = decider.process(ev)
             engine_s += time.process_time() - t1
             for d in decisions:
                 boards[ENGINE].decision(d.account_id, d.action, d.ts, d.score, d.mode, truth)
@@ -292,6 +300,8 @@ def evaluate(path: str, decisions_path: Optional[str] = None, *, config: Optiona
         "decided_at": "event time of the triggering event" if decided_at == "event" else "wall clock",
         "config": dict(engine.config), "config_version": engine.config_version, "seed": seed,
         "engine_stats": engine.stats(),
+        "circuit_breaker": {k: v for k, v in decider.breaker.status().items()
+                            if k in ("multiple", "trips", "degraded", "tripped")},
         "seconds": round(wall, 3),
         "engine_seconds": round(engine_s, 3),
         "engine_events_per_second": round(n_events / engine_s) if engine_s > 0 else None,
@@ -434,6 +444,9 @@ def register(subparsers) -> None:
                    help="a live-tunable setting for this run (repeatable)")
     p.add_argument("--decided-at", choices=("event", "wall"), default="event",
                    help="decided_at of each decision: event time (default, reproducible) or wall clock")
+    p.add_argument("--breaker-multiple", type=float, default=None, metavar="X",
+                   help="circuit-breaker multiple, as the worker's BREAKWATER_BREAKER_MULTIPLE "
+                        "(default: the worker's default)")
     p.add_argument("--no-baselines", action="store_true", help="skip the two baselines")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
@@ -452,6 +465,7 @@ def run(args) -> int:
         return 2
     report = evaluate(args.events, args.decisions, config=config, seed=args.seed,
                       baselines=not args.no_baselines, decided_at=args.decided_at,
+                      breaker_multiple=args.breaker_multiple,
                       progress=not args.quiet and sys.stderr.isatty() or not args.quiet)
     if args.plot:
         report["plots"] = plot(report, args.plot)
