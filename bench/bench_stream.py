@@ -626,7 +626,7 @@ def run_workers(args, broker: Broker, prefix: str, tmp: Path, n_events: int, n_w
 
 # --------------------------------------------------------------------------- (d) latency
 
-async def _latency(args, dep: Deployment, worker: Worker, events: list, rate: float,
+async def _latency(args, dep: Deployment, workers: list, events: list, rate: float,
                    stamps: list, meter_box: list, pids) -> dict:
     from aiokafka import AIOKafkaConsumer, TopicPartition
     from streams.detect import aiokafka_kwargs
@@ -661,9 +661,11 @@ async def _latency(args, dep: Deployment, worker: Worker, events: list, rate: fl
             mono = time.monotonic()
             if mono - last_check > 0.5:
                 last_check = mono
-                _, js = await loop.run_in_executor(None, worker.readyz)
-                if js:
-                    applied = js.get("applied_events", applied)
+                seen = []
+                for w in workers:  # every worker runs the engine: all of them must be done
+                    _, js = await loop.run_in_executor(None, w.readyz)
+                    seen.append(js.get("applied_events", 0) if js else 0)
+                applied = min(seen)
             if prod.done() and applied >= n:
                 if len(meter_box) == 1:
                     meter_box.append(meter_box[0].read())  # the interval in which events flowed
@@ -672,7 +674,8 @@ async def _latency(args, dep: Deployment, worker: Worker, events: list, rate: fl
                     break
             if mono - t0 > n / rate + args.run_timeout:
                 raise RuntimeError(f"latency run: applied {applied}/{n} after {mono - t0:.0f}s")
-            worker.check_alive()
+            for w in workers:
+                w.check_alive()
         counts = await prod
     finally:
         await c.stop()
@@ -686,9 +689,14 @@ def quantiles_ms(v) -> dict:
             "max_ms": rnd(1000 * max(v), 1) if v else None}
 
 
+def sum_cpu(workers) -> Optional[float]:
+    v = [cpu_seconds(x.pid) for x in workers]
+    return None if any(c is None for c in v) else sum(v)
+
+
 def latency_run(args, broker: Broker, tmp: Path, events: list, rate: float, deps: list,
-                profile: Optional[str] = None) -> dict:
-    """One paced replay at ``rate`` into a fresh 1-worker deployment (fresh prefix)."""
+                profile: Optional[str] = None, n_workers: int = 1) -> dict:
+    """One paced replay at ``rate`` into a fresh deployment of ``n_workers`` (fresh prefix)."""
     import orjson
     from streams.contract import parse_time
     prefix = f"bench-lat-{uuid.uuid4().hex[:6]}-"
@@ -698,20 +706,28 @@ def latency_run(args, broker: Broker, tmp: Path, events: list, rate: float, deps
     dep.create_topics()
     spy = None
     try:
-        w = dep.start_worker()
-        cold = wait_ready(w, 120)
+        ws = [dep.start_worker() for _ in range(n_workers)]
+        cold = max(wait_ready(x, 120) for x in ws)
+        if n_workers > 1:  # the group settles (partitions and leadership) before the load
+            time.sleep(args.session_timeout / 2)
+        w = ws[0]
         if profile:
             spy = start_py_spy(args.py_spy, w.pid, profile, args.profile_seconds, delay=5.0)
         bpid = broker.pid
-        cpu0, bcpu0 = cpu_seconds(w.pid), cpu_seconds(bpid)
+        cpu0, bcpu0 = sum_cpu(ws), cpu_seconds(bpid)
         stamps: list[float] = []
         box: list = []
-        out = asyncio.run(_latency(args, dep, w, events, rate, stamps, box,
-                                   lambda: [w.pid] + ([bpid] if bpid else [])))
-        cpu1, bcpu1 = cpu_seconds(w.pid), cpu_seconds(bpid)
+        out = asyncio.run(_latency(args, dep, ws, events, rate, stamps, box,
+                                   lambda: [x.pid for x in ws] + ([bpid] if bpid else [])))
+        cpu1, bcpu1 = sum_cpu(ws), cpu_seconds(bpid)
+        for x in ws:  # the leader published: its metrics and counts are the ones to read
+            _, js = x.readyz()
+            if js and js.get("leader"):
+                w = x
         metrics = w.metrics()
         _, js = w.readyz()
-        w.sample()
+        for x in ws:
+            x.sample()
     finally:
         if spy is not None and spy[0].poll() is None:
             spy[0].terminate()
@@ -757,7 +773,9 @@ def latency_run(args, broker: Broker, tmp: Path, events: list, rate: float, deps
         "worker_cpu_cores": rnd((cpu1 - cpu0) / busy, 3) if busy and cpu0 is not None and cpu1 is not None else None,
         "broker_cpu_seconds": rnd(bcpu1 - bcpu0, 2) if bcpu0 is not None and bcpu1 is not None else None,
         "applied_events": (js or {}).get("applied_events"), "late_events": (js or {}).get("late_events"),
-        "rss_mb_max": round(w.rss_max / 1024, 1), "rss_mb_final": round(w.rss_last / 1024, 1),
+        "workers": n_workers,
+        "rss_mb_max": round(max(x.rss_max for x in ws) / 1024, 1),
+        "rss_mb_final": round(max(x.rss_last for x in ws) / 1024, 1),
         "machine": box[1] if len(box) > 1 else None,
     }
     if spy is not None:
@@ -947,7 +965,8 @@ def print_report(r: dict) -> None:
         print(f"  goal ratio >= 0.30: 1 worker {'MET' if (tp['w1_ratio'] or 0) >= 0.3 else 'NOT MET'}, "
               f"2 workers {'MET' if (tp['w2_ratio'] or 0) >= 0.3 else 'NOT MET'}")
     if "latency" in r:
-        print(f"\n== Decision latency, 1 worker, produce -> arrival on actions (medians of "
+        print(f"\n== Decision latency, {r['args'].get('latency_workers', 1)} worker(s), produce -> arrival "
+              f"on actions (medians of "
               f"{r['args']['reps']} runs per rate) ==")
         print(f"{'offered/s':>10}{'events':>8}{'kept up':>9}{'processed/s':>12}{'p50':>9}{'p95':>9}{'p99':>9}"
               f"{'max':>9}{'metric p99':>11}{'decisions':>10}{'others':>8}")
@@ -1001,6 +1020,8 @@ def parse_args(argv=None):
     p.add_argument("--reps", type=int, default=3, help="repetitions of every measurement")
     p.add_argument("--rates", default="2000,500",
                    help="offered loads of the latency runs, events/s; the first is the goal's")
+    p.add_argument("--latency-workers", type=int, default=1,
+                   help="workers (one consumer group) in each latency run")
     p.add_argument("--latency-seconds", type=float, default=30.0,
                    help="length of the paced replay of each latency run")
     p.add_argument("--small-snapshot", type=float, default=2.0,
@@ -1165,14 +1186,15 @@ def run_all(args, broker: Broker, tmp: Path, deps: list, skip: set, result: dict
             for rep in range(args.reps):
                 say(f"latency {rate:,.0f}/s rep {rep + 1}/{args.reps}: {len(evs):,} events")
                 q = wait_quiet(args, lambda: [broker.pid] if broker.pid else [])
-                lr = latency_run(args, broker, tmp, evs, rate, deps)
+                lr = latency_run(args, broker, tmp, evs, rate, deps, n_workers=args.latency_workers)
                 lr["quiet"] = q
                 a = lr["latency_produce_to_actions_arrival"]
                 say(f"  p50 {a['p50_ms']} ms, p99 {a['p99_ms']} ms, max {a['max_ms']} ms, "
                     f"{lr['decisions']} decisions, processed {lr['processed_rate']}/s "
                     f"(others used {(lr['machine'] or {}).get('other_processes_cores')} cores)")
                 lruns.append(lr)
-                note_rss(f"latency run at {rate:g}/s, 1 worker", lr["rss_mb_max"], lr["rss_mb_final"])
+                note_rss(f"latency run at {rate:g}/s, {args.latency_workers} worker(s)", lr["rss_mb_max"],
+                         lr["rss_mb_final"])
 
             def mq(key):
                 return {q: rnd(med(r[key][q] for r in lruns), 1) for q in ("p50_ms", "p95_ms", "p99_ms", "max_ms")}

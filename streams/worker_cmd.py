@@ -39,6 +39,10 @@ def _run_one(s: Settings) -> int:
     from faust.worker import Worker
     from streams.app import create_app
 
+    # Faust runs its Kafka consumer in a thread of its own; with the default 5 ms GIL
+    # switch interval every wake-up of the event loop (a signup check, a heartbeat) could
+    # wait 5 ms for that thread to let go. 1 ms keeps the loop's waits short.
+    sys.setswitchinterval(0.001)
     app = create_app(s)
     level = {"warning": "warn"}.get(s.log_level, s.log_level)
     Worker(app, loglevel=level, redirect_stdouts=False).execute_from_commandline()
