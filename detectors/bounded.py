@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from typing import Any, Hashable, Iterator, Optional
 
-__all__ = ["LRUDict", "FifoSet"]
+__all__ = ["LRUDict", "FifoSet", "Memo"]
 
 
 class LRUDict:
@@ -126,3 +126,41 @@ class FifoSet:
 
     def __len__(self) -> int:
         return len(self._set)
+
+
+class Memo(dict):
+    """A cache of values that recur within minutes: emptied when it reaches ``capacity``
+    (bounded, without LRU bookkeeping) and pickled empty (a cache is not state).
+
+    Examples
+    --------
+    >>> import pickle
+    >>> m = Memo(2)
+    >>> m.lookup("a", len, "a"), m.lookup("bb", len, "bb"), m.lookup("ccc", len, "ccc")
+    (1, 2, 3)
+    >>> sorted(m), len(pickle.loads(pickle.dumps(m))), pickle.loads(pickle.dumps(m)).capacity
+    (['ccc'], 0, 2)
+    """
+
+    __slots__ = ("capacity",)
+
+    def __init__(self, capacity: int):
+        super().__init__()
+        if capacity < 1:
+            raise ValueError("capacity must be at least 1")
+        self.capacity = int(capacity)
+
+    def put(self, key: Hashable, value: Any) -> Any:
+        """Remember ``value`` (emptying a full memo first); returns it."""
+        if len(self) >= self.capacity:
+            self.clear()
+        self[key] = value
+        return value
+
+    def lookup(self, key: Hashable, make, *args) -> Any:
+        """The value remembered for ``key``, else ``make(*args)`` (remembered)."""
+        hit = self.get(key)
+        return self.put(key, make(*args)) if hit is None else hit
+
+    def __reduce__(self):
+        return (Memo, (self.capacity,))

@@ -78,6 +78,19 @@ class _DecayedSketch:
         self.total = 0.0  # scaled like the cells
         self.t0 = None  # reference time of the scale
         self.mult = mult
+        self._derive()
+
+    def _derive(self) -> None:
+        # hash multipliers as a column, and each row's first flat index (not pickled)
+        self._mcol = self.mult[:, None].copy()
+        self._rows = np.arange(0, self.cells.size, self.width, dtype=np.uint64)[:, None]
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k not in ("_mcol", "_rows")}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._derive()
 
     def _scale(self, t: float) -> float:
         if self.t0 is None:
@@ -93,8 +106,11 @@ class _DecayedSketch:
 
     def index(self, keys: np.ndarray) -> np.ndarray:
         """Flat cell indices of ``keys``, shape ``(depth, len(keys))``."""
-        cols = ((keys * self.mult[:, None]) >> _SHIFT) & self.mask
-        return cols.astype(np.intp) + np.arange(0, self.cells.size, self.width, dtype=np.intp)[:, None]
+        x = keys * self._mcol
+        x >>= _SHIFT
+        x &= self.mask  # the column: below ``width``, a power of two
+        x |= self._rows
+        return x.view(np.intp)
 
     def add(self, idx: np.ndarray, t: float, w: float = 1.0) -> None:
         g = self._scale(t) * w

@@ -29,7 +29,7 @@ import math
 import zlib
 from typing import Optional
 
-from detectors.bounded import LRUDict
+from detectors.bounded import LRUDict, Memo
 from detectors.burst import poisson_surprise
 from detectors.keyed import KeyedHasher
 from detectors.minhash import MinHashLSH, normalize_text
@@ -97,6 +97,11 @@ class CoActivityLinker:
         self._t_total = None
         self._recent = RecentIndex(capacity=capacity, table_bits=20, window=window, max_walk=12)
         self._pairs = LRUDict(capacity * 2)  # (a, b) -> set of shared targets
+        self._memo = Memo(1 << 14)  # text -> keys: templates recur
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__dict__.setdefault("_memo", Memo(1 << 14))  # pickled before the memo existed
 
     def targets(self, target: Optional[str], text: Optional[str]) -> list[int]:
         """Keys of one activity: its target and the bands of its text."""
@@ -105,9 +110,12 @@ class CoActivityLinker:
             b = target.encode("utf-8", "surrogatepass")
             out.append((zlib.crc32(b, self._s1) << 32) | zlib.crc32(b, self._s2))
         if text and len(text) >= self.min_text:
-            sig = self._lsh.signature(normalize_text(text))
-            out.extend(self._hasher.bytes_id("text", b) for b in self._lsh.bands_of(sig))
+            out += self._memo.lookup(text, self._text_keys, text)
         return out
+
+    def _text_keys(self, text: str) -> list[int]:
+        sig = self._lsh.signature(normalize_text(text))
+        return [self._hasher.bytes_id("text", b) for b in self._lsh.bands_of(sig)]
 
     def _count(self, key: int, t: float) -> float:
         """Count a hit of a target; return how surprising its recent hits are,

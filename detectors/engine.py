@@ -739,7 +739,7 @@ class Engine:
         cfg = self.config
         ver = self.config_version
         t = max(ev.ts, self._t) if self._t > -math.inf else ev.ts
-        sig = self._extract.extract(ev)
+        sig = self._extract.extract(ev, keep=True)  # processing this signup will not extract it again
         keys, z, rar, p, ws = self._score_keys(sig, t, 1.0)
         linked = self._links(sig, t, rar, p, self._recent.lookup(keys))
         wave, m, free, _ = self._place(sig, linked, ws)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from detectors.bounded import LRUDict
+from detectors.bounded import LRUDict, Memo
 from detectors.keyed import KeyedHasher
 from detectors.minhash import MinHashLSH, normalize_text
 
@@ -65,9 +65,17 @@ class LockstepTracker:
         self._lsh = MinHashLSH(bands=2, rows=3, ngram=4, seed=seed + 17)
         self._entries = LRUDict(max_entries)
         self._best = LRUDict(max_entries // 4 or 1)
+        self._memo = Memo(1 << 14)  # (target, text) -> keys: targets and templates recur
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__dict__.setdefault("_memo", Memo(1 << 14))  # pickled before the memo existed
 
     def targets(self, target: Optional[str], text: Optional[str]) -> list[int]:
         """The target keys of one activity."""
+        return list(self._memo.lookup((target, text), self._target_keys, target, text))
+
+    def _target_keys(self, target: Optional[str], text: Optional[str]) -> list[int]:
         out = []
         if target:
             out.append(self._hasher.key_id("target", target))

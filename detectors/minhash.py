@@ -19,7 +19,6 @@ for the closest-pair problem*. J. Algorithms 1997 (multiply-shift hashing).
 """
 from __future__ import annotations
 
-import functools
 import random
 import re
 
@@ -31,13 +30,6 @@ _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 _P1 = np.uint64(0x9E3779B97F4A7C15)
 _P2 = np.uint64(0xC2B2AE3D27D4EB4F)
-_FNV = np.uint64(0x100000001B3)
-
-
-@functools.lru_cache(maxsize=8)
-def _band_salts(bands: int) -> np.ndarray:
-    """What :meth:`MinHashLSH.band_keys` XORs into the salt of band ``i``."""
-    return np.array([i * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF for i in range(bands)], dtype=np.uint64)
 
 
 def normalize_text(s: str) -> str:
@@ -113,12 +105,16 @@ class MinHashLSH:
         >>> len(k), k == m.band_keys(m.signature("hello world"), salt=5)
         (2, True)
         """
+        return self._fold(sig.astype(np.uint64).tolist(), salt)
+
+    def _fold(self, v: list, salt: int) -> list[int]:
+        """:meth:`band_keys` of a signature given as a list of ints (FNV-1a style fold;
+        plain ints beat NumPy's per-call overhead on 16 values)."""
         r = self.rows
-        v = sig.astype(np.uint64)
         out = []
         for i in range(self.bands):
             h = salt ^ (i * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)
-            for x in v[r * i: r * (i + 1)].tolist():
+            for x in v[r * i: r * (i + 1)]:
                 h = ((h ^ x) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
             out.append(h)
         return out
@@ -153,23 +149,22 @@ class MinHashLSH:
         h = cps[:m].copy()
         for i in range(1, n):
             h = h * _P1 + cps[i: m + i] * _P2
-        allv = (h[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)
-        return np.minimum.reduceat(allv, bounds[:-1], axis=0)[::2]
+        allv = np.multiply.outer(h, self._a)
+        allv += self._b
+        # x >> 32 is monotone: the minimum of the shifted values is the shifted minimum
+        return np.minimum.reduceat(allv, bounds[:-1], axis=0)[::2] >> np.uint64(32)
 
     def text_band_keys(self, texts: list, salts: list) -> list[list[int]]:
-        """:meth:`band_keys` of the signatures of several texts (one salt per text), in
-        one vectorised pass.
+        """:meth:`band_keys` of the signatures of several texts (one salt per text),
+        hashed in one vectorised pass.
 
         >>> m = MinHashLSH(seed=3)
         >>> m.text_band_keys(["first text", "hi"], [5, 9]) == [m.band_keys(m.signature("first text"), 5),
         ...                                                    m.band_keys(m.signature("hi"), 9)]
         True
         """
-        v = self._signature_rows(texts).reshape(len(texts), self.bands, self.rows)
-        h = np.array(salts, dtype=np.uint64)[:, None] ^ _band_salts(self.bands)
-        for r in range(self.rows):
-            h = (h ^ v[:, :, r]) * _FNV  # uint64 arithmetic wraps like ``& 0xFF..FF``
-        return h.tolist()
+        fold = self._fold
+        return [fold(v, salt) for v, salt in zip(self._signature_rows(texts).tolist(), salts)]
 
     def bands_of(self, sig: np.ndarray) -> list[bytes]:
         """The band contents as bytes (hash them into keys with a namespace)."""

@@ -139,7 +139,7 @@ class RecentIndex:
             ka = array("Q", keys)
             if len(ka) <= 4:  # few keys (activities): plain indexing beats NumPy's call overhead
                 mask = self._mask
-                prevs = array("q", [int(head[k & mask]) for k in ka])
+                prevs = array("q", [head.item(k & mask) for k in ka])
                 for k in ka:
                     head[k & mask] = seq
             else:

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from streams.contract import Signup
 
+from detectors.bounded import Memo
 from detectors.keyed import KeyedHasher
 from detectors.minhash import MinHashLSH, normalize_text
 
@@ -78,6 +79,7 @@ KIND_INDEX = {k.name: i for i, k in enumerate(KINDS)}
 _K = KIND_INDEX
 
 _SEPARATORS = frozenset("._-")
+_MASK48 = ((1 << 48) - 1) << 80
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _REF_HOST = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/?#]*@)?([^/?#:]+)")
 
@@ -171,6 +173,13 @@ def ip_prefixes(ip: str) -> list[tuple[str, str]]:
             a, b, c = (str(int(p)) for p in parts[:3])
             return [("ip24", f"{a}.{b}.{c}.0/24"), ("ip16", f"{a}.{b}.0.0/16")]
         return []
+    if ":" in ip:  # fast path, IPv6 (``ip_address`` tries IPv4 first, and a network parses text)
+        try:
+            addr = ipaddress.IPv6Address(ip)
+        except ValueError:
+            return []
+        if addr.ipv4_mapped is None and addr.scope_id is None:
+            return [("ip48", f"{ipaddress.IPv6Address(int(addr) & _MASK48)}/48")]
     try:
         addr = ipaddress.ip_address(ip)
     except ValueError:
@@ -253,6 +262,9 @@ class SignatureExtractor:
     ['network /24', 'network /16']
     >>> any("198.51" in l or "emma" in l for l in sig.labels)
     False
+    >>> kept = ex.extract(s, keep=True)   # the signup check, then the stream: extracted once
+    >>> ex.extract(s) is kept, ex.extract(s) is kept, ex.extract(s).keys == kept.keys
+    (True, False, True)
     """
 
     def __init__(self, hasher: KeyedHasher, bands: int = 4, rows: int = 4, seed: int = 0):
@@ -261,9 +273,12 @@ class SignatureExtractor:
         self._salt = [hasher.key_id("lsh-salt", k.name) for k in KINDS]
         self._cache: dict = {}  # (kind, value, label) -> (key, label): common values recur
         self._lsh_cache: dict = {}  # (kind, text) -> band keys
+        self._kept = Memo(self.KEPT)  # account -> (signup, signature) kept by extract(keep=True)
 
     #: entries per cache; a full cache is emptied (bounded, and values recur within minutes)
     CACHE = 1 << 14
+    #: signatures kept for the next extraction of the same signup (checked, then processed)
+    KEPT = 1 << 12
 
     def __getstate__(self):
         return {"hasher": self.hasher, "lsh": self.lsh, "_salt": self._salt}
@@ -272,6 +287,7 @@ class SignatureExtractor:
         self.__dict__.update(state)
         self._cache = {}
         self._lsh_cache = {}
+        self._kept = Memo(self.KEPT)
 
     def _add(self, sig: Signature, kind: str, value: str, label: str) -> int:
         """Add one key; a ``{tag}`` in ``label`` becomes the key's short hex tag."""
@@ -308,7 +324,21 @@ class SignatureExtractor:
                 sig.kinds.append(ki)
                 sig.labels.append(label)
 
-    def extract(self, s: Signup) -> Signature:
+    def extract(self, s: Signup, keep: bool = False) -> Signature:
+        """The signature of a signup (do not modify it: it may be shared).
+
+        ``keep`` remembers it for the next extraction of an equal signup: the signup
+        check (:meth:`~detectors.engine.Engine.assess`) extracts a signup that the stream
+        then processes; the second extraction is a look-up.
+        """
+        kept = self._kept
+        hit = kept.pop(s.account_id, None) if kept else None
+        sig = hit[1] if hit is not None and hit[0] == s else self._extract(s)
+        if keep:
+            kept.put(s.account_id, (s, sig))
+        return sig
+
+    def _extract(self, s: Signup) -> Signature:
         sig = Signature([], [], [])
         add = self._add
         name = s.username
