@@ -10,7 +10,7 @@ Standard least-recently-used eviction; see e.g. Python's ``functools.lru_cache``
 from __future__ import annotations
 
 from collections import OrderedDict, deque
-from typing import Any, Hashable, Iterator, Optional
+from typing import Any, Hashable, Iterable, Iterator, Optional
 
 __all__ = ["LRUDict", "FifoSet", "Memo"]
 
@@ -51,6 +51,11 @@ class LRUDict:
     def peek(self, key: Hashable, default: Any = None) -> Any:
         """Read without refreshing recency (used by read-only paths)."""
         return self._d.get(key, default)
+
+    def peek_all(self, keys: Iterable) -> list:
+        """:meth:`peek` of each key (None where absent)."""
+        get = self._d.get
+        return [get(k) for k in keys]
 
     def __setitem__(self, key: Hashable, value: Any) -> None:
         d = self._d

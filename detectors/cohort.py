@@ -122,8 +122,8 @@ class CoActivityLinker:
         ``-log10 P(X >= current)`` with ``X ~ Poisson(baseline share x current total)``."""
         if self._t_total is None:
             self._t_total = t
-        dt_tot = max(0.0, t - self._t_total)
-        if dt_tot:
+        dt_tot = t - self._t_total
+        if dt_tot > 0.0:  # time never decays backwards
             self._base_total *= math.exp(-self._h_base * dt_tot)
             self._cur_total *= math.exp(-self._h_cur * dt_tot)
             self._t_total = t
@@ -133,10 +133,13 @@ class CoActivityLinker:
         if e is None:
             e = [0.0, 0.0, t]
             self._targets[key] = e
-        dt = max(0.0, t - e[2])
-        e[0] = e[0] * math.exp(-self._h_cur * dt) + 1.0
-        e[1] = e[1] * math.exp(-self._h_base * dt)
-        e[2] = max(e[2], t)
+        dt = t - e[2]
+        if dt > 0.0:
+            e[0] = e[0] * math.exp(-self._h_cur * dt) + 1.0
+            e[1] = e[1] * math.exp(-self._h_base * dt)
+            e[2] = t
+        else:  # no time has passed: no decay (a factor of exactly 1)
+            e[0] += 1.0
         share = (e[1] + 0.1) / (self._base_total + 10.0)
         if e[0] < 1.5 or share > self.max_share:  # first recent hit, or where everyone goes
             e[1] += 1.0

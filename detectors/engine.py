@@ -39,7 +39,7 @@ from detectors.bounded import FifoSet, LRUDict
 from detectors.burst import BurstDetector
 from detectors.cohort import CoActivityLinker
 from detectors.config import SETTINGS, defaults, validate_all
-from detectors.explain import wave_reasons
+from detectors.explain import score_reason, wave_context, wave_reasons
 from detectors.keyed import KeyedHasher
 from detectors.lockstep import LockstepTracker
 from detectors.policy import Policy
@@ -304,8 +304,7 @@ class Engine:
                     free.append(s)
                 continue
             cand[wv.wave_id] = cand.get(wv.wave_id, 0.0) + w
-        for k in sig.keys:
-            wid = self._wave_by_key.peek(k)
+        for wid in self._wave_by_key.peek_all(sig.keys):
             if wid is not None:
                 wv = self._wave(wid)
                 if wv is not None and wv.wave_id not in cand:
@@ -490,6 +489,7 @@ class Engine:
                 live: bool) -> list[Decision]:
         out = []
         traits = w.traits(ev)
+        context = None
         pol = self._policy
         ver = self.config_version
         for account_id, seq in targets:
@@ -507,8 +507,10 @@ class Engine:
                 action = "challenge"
             else:
                 continue
-            reasons = wave_reasons(w.size, w.first_seen, traits, w.top_z, w.lockstep,
-                                   w.spam_labels, score, level, thr, m, w.co_members)
+            if context is None:  # the same for every member
+                context = wave_context(w.size, w.first_seen, traits, w.top_z, w.lockstep, w.spam_labels,
+                                       w.co_members)
+            reasons = context + [score_reason(score, level, thr, m)]
             if action == "suspend":
                 d = pol.suspend(account_id, t, score, reasons, w.wave_id, ver, live)
                 if d is not None and live:
@@ -734,7 +736,9 @@ class Engine:
         """Score a signup against the current state *without changing it*.
 
         ``block`` when the signup would join a wave at suspension level, ``challenge``
-        at challenge level, else ``allow``.
+        at challenge level, else ``allow``. Only the signup's signature is remembered
+        (a bounded cache), so that processing the same signup next does not extract it
+        again.
         """
         cfg = self.config
         ver = self.config_version

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-__all__ = ["scrub", "hhmm", "wave_reasons"]
+__all__ = ["scrub", "hhmm", "wave_reasons", "wave_context", "score_reason"]
 
 _EMAIL = re.compile(r"[^\s@“”]+@[^\s@“”]+")
 _IPV4 = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
@@ -52,12 +52,20 @@ def _join(items: list[str]) -> str:
 def wave_reasons(size: int, first_seen: float, traits: list[str], top_z: float, lockstep: int,
                  spam_labels: int, score: float, threshold_name: str, threshold: float,
                  match: float, coact: int = 0) -> list[str]:
-    """The reasons attached to a decision about a wave member.
+    """The reasons attached to a decision about a wave member: :func:`wave_context`
+    then :func:`score_reason`.
 
     >>> wave_reasons(312, 1566208920.0, ["username shape Aaaa9999", "bio template “win 0 btc”", "3 devices"],
     ...              9.5, 0, 0, 0.97, "suspend", 0.9, 1.0)[0]
     '312 accounts since 10:02 UTC share username shape Aaaa9999, bio template “win 0 btc” and 3 devices'
     """
+    return wave_context(size, first_seen, traits, top_z, lockstep, spam_labels, coact) + \
+        [score_reason(score, threshold_name, threshold, match)]
+
+
+def wave_context(size: int, first_seen: float, traits: list[str], top_z: float, lockstep: int,
+                 spam_labels: int, coact: int = 0) -> list[str]:
+    """The reasons that describe the wave (the same for each of its members)."""
     shared = [scrub(t) for t in traits]
     if shared:
         head = f"{size} accounts since {hhmm(first_seen)} UTC share {_join(shared)}"
@@ -75,6 +83,14 @@ def wave_reasons(size: int, first_seen: float, traits: list[str], top_z: float, 
         out.append(f"{lockstep} members acted on the same target or posted near-identical text within minutes")
     if spam_labels:
         out.append(f"{spam_labels} member{'s' if spam_labels > 1 else ''} labelled spam by moderators")
-    out.append(f"wave score {score:.2f} ≥ {threshold_name} threshold {threshold:.2f}; "
-               f"this account carries {match:.0%} of the wave's signature")
     return out
+
+
+def score_reason(score: float, threshold_name: str, threshold: float, match: float) -> str:
+    """The last reason: the wave's score against the threshold, and the account's match.
+
+    >>> score_reason(0.97, "suspend", 0.9, 0.5)
+    "wave score 0.97 ≥ suspend threshold 0.90; this account carries 50% of the wave's signature"
+    """
+    return (f"wave score {score:.2f} ≥ {threshold_name} threshold {threshold:.2f}; "
+            f"this account carries {match:.0%} of the wave's signature")

@@ -19,6 +19,7 @@ for the closest-pair problem*. J. Algorithms 1997 (multiply-shift hashing).
 """
 from __future__ import annotations
 
+import functools
 import random
 import re
 
@@ -30,6 +31,13 @@ _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 _P1 = np.uint64(0x9E3779B97F4A7C15)
 _P2 = np.uint64(0xC2B2AE3D27D4EB4F)
+_FNV = np.uint64(0x100000001B3)
+
+
+@functools.lru_cache(maxsize=8)
+def _band_salts(bands: int) -> np.ndarray:
+    """What :meth:`MinHashLSH.band_keys` XORs into the salt of band ``i``, per band."""
+    return np.array([i * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF for i in range(bands)], dtype=np.uint64)
 
 
 def normalize_text(s: str) -> str:
@@ -79,6 +87,22 @@ class MinHashLSH:
         k = bands * rows
         self._a = np.array([rng.getrandbits(64) | 1 for _ in range(k)], dtype=np.uint64)
         self._b = np.array([rng.getrandbits(64) for _ in range(k)], dtype=np.uint64)
+        self._derive()
+
+    def _derive(self) -> None:
+        # the n-gram fold of :meth:`shingles` times each multiplier, as one matrix
+        # (``(n, k)``, mod 2**64): windows @ matrix == shingles * multipliers (not pickled)
+        n = self.ngram
+        p1, p2, m64 = int(_P1), int(_P2), (1 << 64) - 1
+        coef = [pow(p1, n - 1 - i, 1 << 64) * (p2 if i else 1) & m64 for i in range(n)]
+        self._fold_a = np.array(coef, dtype=np.uint64)[:, None] * self._a[None, :]
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_fold_a"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._derive()
 
     def shingles(self, text: str) -> np.ndarray:
         """64-bit hashes of the character n-grams of ``text`` (short texts: one shingle)."""
@@ -145,11 +169,9 @@ class MinHashLSH:
             bounds += (pos, pos + size - n + 1)  # this text's shingles, then the straddling ones
             pos += size
         cps = np.frombuffer(b"".join(parts), dtype=np.uint32).astype(np.uint64)
-        m = cps.size - n + 1
-        h = cps[:m].copy()
-        for i in range(1, n):
-            h = h * _P1 + cps[i: m + i] * _P2
-        allv = np.multiply.outer(h, self._a)
+        # every n-gram window as a row (a strided view), hashed and multiplied in one product
+        win = np.ndarray((cps.size - n + 1, n), dtype=np.uint64, buffer=cps, strides=(8, 8))
+        allv = win @ self._fold_a
         allv += self._b
         # x >> 32 is monotone: the minimum of the shifted values is the shifted minimum
         return np.minimum.reduceat(allv, bounds[:-1], axis=0)[::2] >> np.uint64(32)
@@ -163,8 +185,13 @@ class MinHashLSH:
         ...                                                    m.band_keys(m.signature("hi"), 9)]
         True
         """
-        fold = self._fold
-        return [fold(v, salt) for v, salt in zip(self._signature_rows(texts).tolist(), salts)]
+        v = self._signature_rows(texts)
+        h = np.array(salts, dtype=np.uint64)[:, None] ^ _band_salts(self.bands)
+        r = self.rows
+        for j in range(r):  # row j of every band: columns j, j + r, ...
+            h ^= v[:, j::r]
+            h *= _FNV  # uint64 arithmetic wraps like ``& 0xFF..FF``
+        return h.tolist()
 
     def bands_of(self, sig: np.ndarray) -> list[bytes]:
         """The band contents as bytes (hash them into keys with a namespace)."""
