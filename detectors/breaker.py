@@ -150,7 +150,7 @@ class CircuitBreaker:
                 self._recent.append([self._bucket, n_suspends])
             self._count += n_suspends
         self._check(ts)
-        if self.tripped and n_suspends:
+        if n_suspends and self.tripped:
             self.degraded += n_suspends
         return self.tripped
 
@@ -196,13 +196,13 @@ class CircuitBreaker:
             self._w = self._keep * self._w + (1 - self._keep)
 
     def _check(self, ts: float) -> None:
-        n, base = self._count, self.baseline
+        n = self._count
         if self.surge_start is None:
-            warm = ts - self.first_ts >= self.warmup
-            if warm and n >= self.min_count and n > self.multiple * base:
+            # cheapest test first: most events see fewer than min_count suspensions
+            if n >= self.min_count and ts - self.first_ts >= self.warmup and n > self.multiple * self.baseline:
                 self.surge_start = ts
                 self.trips += 1
-        elif n < self.min_count or n <= self.reset * self.multiple * base:
+        elif n < self.min_count or n <= self.reset * self.multiple * self.baseline:
             self.surge_start = None
 
     # ------------------------------------------------------------------ output

@@ -116,9 +116,15 @@ class MinHashLSH:
         return h
 
     def signature(self, text: str) -> np.ndarray:
-        """The MinHash signature (``bands * rows`` 32-bit values as uint64)."""
-        h = self.shingles(text)
-        return ((h[:, None] * self._a[None, :] + self._b[None, :]) >> np.uint64(32)).min(axis=0)
+        """The MinHash signature (``bands * rows`` 32-bit values as uint64): per hash
+        function, the least ``(shingle * a + b) >> 32`` over the :meth:`shingles`.
+
+        >>> m = MinHashLSH(seed=3)
+        >>> h = m.shingles("first text")
+        >>> bool((m.signature("first text") == ((h[:, None] * m._a + m._b) >> np.uint64(32)).min(axis=0)).all())
+        True
+        """
+        return self._signature_rows([text])[0]
 
     def band_keys(self, sig: np.ndarray, salt: int) -> list[int]:
         """One 64-bit key per band, folded from the band's MinHash values (already
@@ -150,6 +156,8 @@ class MinHashLSH:
         >>> a, b = m.signatures(["first text", "another one"])
         >>> bool((a == m.signature("first text")).all() and (b == m.signature("another one")).all())
         True
+        >>> [len(s) for s in m.signatures(["", "ab", "a longer text"])]
+        [16, 16, 16]
         """
         return list(self._signature_rows(texts))
 
