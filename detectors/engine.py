@@ -274,7 +274,7 @@ class Engine:
             if w < 0.1:
                 continue
             # a common value only links through its latest carriers (in a burst, the wave)
-            for s in walk(k, s0, t, None if p[i] < 1e-3 else 4):
+            for s in walk(k, s0, t, None if p[i] < 1e-3 else 4, i):
                 key = (s, c)
                 if per.get(key, 0.0) < w:
                     per[key] = w

@@ -104,8 +104,11 @@ class RecentIndex:
         idx = (keys & self._nmask).astype(np.intp)
         return idx, self._head[idx]
 
-    def walk(self, key: int, s: int, t: float, limit: Optional[int] = None) -> list[int]:
-        """:meth:`carriers` from a chain start ``s`` given by :meth:`lookup`."""
+    def walk(self, key: int, s: int, t: float, limit: Optional[int] = None, hint: int = -1) -> list[int]:
+        """:meth:`carriers` from a chain start ``s`` given by :meth:`lookup`. ``hint`` is
+        where ``key`` probably sits in a carrier's keys (signups of one layout list
+        their traits in the same order); a key found twice in one signup has one
+        chain, so any of its positions leads on the same way."""
         lo = self._next - self.capacity
         tmin = t - self.window
         n = self.max_walk if limit is None else limit
@@ -115,10 +118,14 @@ class RecentIndex:
             slot = ring[s % cap]
             if slot.ts < tmin:
                 break
-            try:
-                pos = slot.keys.index(key)
-            except ValueError:
-                break  # head or chain overwritten by a colliding key
+            keys = slot.keys
+            if 0 <= hint < len(keys) and keys[hint] == key:
+                pos = hint
+            else:
+                try:
+                    pos = keys.index(key)
+                except ValueError:
+                    break  # head or chain overwritten by a colliding key
             out.append(s)
             s = slot.prevs[pos]
             n -= 1

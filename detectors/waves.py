@@ -31,6 +31,7 @@ _ID = tuple(i for i, k in enumerate(KINDS) if k.group == "id")
 _ENV = tuple(i for i, k in enumerate(KINDS) if k.group == "env")
 _LSH = frozenset(("uname_sim", "dname_sim", "bio_sim"))
 _MEMBER_CAP = tuple(k.member for k in KINDS)
+_WAVE_W = tuple(k.wave for k in KINDS)
 _ORIGIN = tuple(i for i, k in enumerate(KINDS) if k.name in ("ip24", "ip48", "email_domain", "referrer"))
 
 
@@ -272,11 +273,11 @@ class Wave:
                 wg = extra[c] if wg == 0.0 else 0.5 * (wg + extra[c])
             if cv <= 0.0 or wg <= 0.0:
                 continue
-            f = share_factor(min(1.0, cv / n))
-            if f > 0.0:
-                strength[c] = KINDS[c].wave * f * wg
-        ident = sum(strength[c] for c in _ID)
-        env = sum(strength[c] for c in _ENV)
+            share = cv / n
+            if share > 0.25:  # share_factor(min(1.0, share)) > 0, inlined
+                strength[c] = _WAVE_W[c] * (1.0 if share >= 0.75 else (share - 0.25) * 2.0) * wg
+        ident = sum([strength[c] for c in _ID])
+        env = sum([strength[c] for c in _ENV])
         n_id = sum(1 for c in _ID if strength[c] >= 0.3)
         explained = max((share_factor(min(1.0, cov[c] / n)) * self.wmax[c] for c in _ORIGIN), default=0.0)
         return TraitEvidence(strength, ident, env, n_id, explained)
