@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import math
 import random
+from typing import Optional
+
 import numpy as np
 from scipy.special import gammainc
 
@@ -112,18 +114,23 @@ class _DecayedSketch:
         x |= self._rows
         return x.view(np.intp)
 
-    def add(self, idx: np.ndarray, t: float, w: float = 1.0) -> None:
+    def add(self, idx: np.ndarray, t: float, w: float = 1.0) -> np.ndarray:
+        """Count ``w`` at ``t`` in the cells ``idx``; returns their new values."""
         g = self._scale(t) * w
         cells = self.cells
         # as ``cells[idx] += g``: a cell indexed twice is incremented once
-        cells.put(idx, cells.take(idx) + g)
+        vals = cells.take(idx) + g
+        cells.put(idx, vals)
         self.total += g
+        return vals
 
-    def read(self, idx: np.ndarray, t: float) -> tuple[np.ndarray, float]:
+    def read(self, idx: np.ndarray, t: float, vals: Optional[np.ndarray] = None) -> tuple[np.ndarray, float]:
+        """Decayed counts of the keys at ``idx`` and the total; ``vals`` are the cells'
+        values if already at hand (from :meth:`add`)."""
         if self.t0 is None:
             return np.zeros(idx.shape[1]), 0.0
         g = 2.0 ** ((t - self.t0) / self.half_life)
-        return _min_rows(self.cells.take(idx), 0) / g, self.total / g
+        return _min_rows(self.cells.take(idx) if vals is None else vals, 0) / g, self.total / g
 
 
 class BurstDetector:
@@ -216,8 +223,7 @@ class BurstDetector:
         self._t = t
         k = self._keys(keys)
         idx = self._cur.index(k)
-        self._cur.add(idx, t, 1.0)
-        return self._counts(idx, t, priors, 0.0)
+        return self._counts(idx, t, priors, 0.0, self._cur.add(idx, t, 1.0))
 
     # ------------------------------------------------------------------ scoring
     def counts(self, keys, t: float, priors=None, pending: float = 0.0
@@ -232,9 +238,9 @@ class BurstDetector:
         pri = np.full(k.shape[0], 1e-4) if priors is None else priors
         return self._counts(self._cur.index(k), t, pri, pending)
 
-    def _counts(self, idx: tuple, t: float, priors, pending: float):
+    def _counts(self, idx: np.ndarray, t: float, priors, pending: float, cur: Optional[np.ndarray] = None):
         # both sketches share their hash functions
-        a, cur_total = self._cur.read(idx, t)
+        a, cur_total = self._cur.read(idx, t, cur)
         b, base_total = self._base.read(idx, t)
         pri = np.asarray(priors, dtype=np.float64)
         w = self.prior_weight

@@ -47,17 +47,32 @@ class KeyedHasher:
         if not isinstance(key, (bytes, bytearray)) or not 1 <= len(key) <= 64:
             raise ValueError("key must be 1 to 64 bytes")
         self._key = bytes(key)
+        self._keyed = hashlib.blake2b(digest_size=8, key=self._key)  # copied per hash: keyed once
+
+    def __getstate__(self):
+        return {"_key": self._key}  # hash objects do not pickle
+
+    def __setstate__(self, state):
+        self._key = state["_key"]
+        self._keyed = hashlib.blake2b(digest_size=8, key=self._key)
+
+    def _digest(self, data: bytes) -> int:
+        h = self._keyed.copy()
+        h.update(data)
+        return int.from_bytes(h.digest(), "little")
 
     def key_id(self, kind: str, value: str) -> int:
-        """64-bit id of ``value`` in the namespace ``kind``."""
-        d = hashlib.blake2b(f"{kind}\x1f{value}".encode("utf-8", "surrogatepass"),
-                            digest_size=8, key=self._key).digest()
-        return int.from_bytes(d, "little")
+        """64-bit id of ``value`` in the namespace ``kind``.
+
+        >>> KeyedHasher(b"k").key_id("ua", "x") == int.from_bytes(hashlib.blake2b(
+        ...     "ua\x1fx".encode(), digest_size=8, key=b"k").digest(), "little")
+        True
+        """
+        return self._digest(f"{kind}\x1f{value}".encode("utf-8", "surrogatepass"))
 
     def bytes_id(self, kind: str, data: bytes) -> int:
         """64-bit id of raw bytes in the namespace ``kind``."""
-        d = hashlib.blake2b(kind.encode() + b"\x1f" + data, digest_size=8, key=self._key).digest()
-        return int.from_bytes(d, "little")
+        return self._digest(kind.encode() + b"\x1f" + data)
 
     def tag(self, kind: str, value: str) -> str:
         """A short hex tag safe to show to a person (a keyed hash, not the value)."""
