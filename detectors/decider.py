@@ -74,7 +74,7 @@ class Decider:
         return decisions
 
     def _guard(self, ts: float, decisions: list) -> None:
-        wanted = [d for d in decisions if d.action == "suspend" and d.mode == "live"]
+        wanted = [d for d in decisions if d.action == "suspend" and d.mode == "live"] if decisions else ()
         if not self.breaker.observe(ts, len(wanted)):
             return
         for d in wanted:
