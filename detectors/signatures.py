@@ -32,7 +32,7 @@ from detectors.keyed import KeyedHasher
 from detectors.minhash import MinHashLSH, normalize_text
 
 __all__ = ["Kind", "KINDS", "KIND_INDEX", "Signature", "SignatureExtractor",
-           "username_shape", "coarse_shape", "digit_tail", "ip_prefixes", "referrer_host"]
+           "username_shape", "coarse_shape", "collapse_shape", "digit_tail", "ip_prefixes", "referrer_host"]
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,16 @@ def coarse_shape(name: str) -> str:
     >>> coarse_shape("Emma_Jones4821"), coarse_shape("emmajones")
     ('Aa_Aa9#4', 'a#0')
     """
-    shape = username_shape(name)
+    return collapse_shape(username_shape(name)) + f"#{digit_tail(name)}"
+
+
+def collapse_shape(shape: str) -> str:
+    """A :func:`username_shape` with runs of one class collapsed (the part of
+    :func:`coarse_shape` before the ``#``).
+
+    >>> collapse_shape("Aaaa_Aaaaa9999"), collapse_shape("AAaa..x9")
+    ('Aa_Aa9', 'Aa..x9')
+    """
     out = []
     prev = ""
     for c in shape:
@@ -154,7 +163,7 @@ def coarse_shape(name: str) -> str:
                 continue
         out.append(c)
         prev = c
-    return "".join(out) + f"#{digit_tail(name)}"
+    return "".join(out)
 
 
 def ip_prefixes(ip: str) -> list[tuple[str, str]]:
@@ -304,6 +313,18 @@ class SignatureExtractor:
         sig.labels.append(hit[1])
         return hit[0]
 
+    def _coarse(self, name: str, shape: str) -> str:
+        """:func:`coarse_shape` of ``name`` whose :func:`username_shape` is ``shape``
+        (the collapsed shape is memoised: shapes recur)."""
+        ck = ("collapse", shape)  # a 2-tuple: no trait key of :meth:`_add` looks like it
+        hit = self._cache.get(ck)
+        if hit is None:
+            hit = collapse_shape(shape)
+            if len(self._cache) >= self.CACHE:
+                self._cache.clear()
+            self._cache[ck] = hit
+        return hit + f"#{digit_tail(name)}"
+
     def _add_lsh(self, sig: Signature, items: list) -> None:
         """Band keys of several ``(kind, text, label)`` at once."""
         if not items:
@@ -343,7 +364,7 @@ class SignatureExtractor:
         add = self._add
         name = s.username
         shape = username_shape(name)
-        tmpl = coarse_shape(name)
+        tmpl = self._coarse(name, shape)
         add(sig, "uname_shape", shape, f"username shape {shape}")
         add(sig, "uname_tmpl", tmpl, f"username pattern {tmpl}")
         lsh = []
@@ -361,7 +382,8 @@ class SignatureExtractor:
             domain = domain.lower()
             dkey = add(sig, "email_domain", domain, "mail domain #{tag}")
             if local:
-                eshape = coarse_shape(local.split("+", 1)[0])
+                local = local.split("+", 1)[0]
+                eshape = self._coarse(local, username_shape(local))
                 add(sig, "email_shape", f"{eshape}@{domain}",
                     f"e-mail pattern {eshape}@#{KeyedHasher.tag_of(dkey)}")
         if s.ip:
