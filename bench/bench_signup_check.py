@@ -160,6 +160,17 @@ def stall_summary(pages: dict, name: str, labels: Optional[dict] = None) -> dict
 
 # --------------------------------------------------------------------------- main
 
+def keep_logs(deps: list, where: str) -> None:
+    """Copy the workers' logs (stall reports included) out of the temporary directory."""
+    import shutil
+    Path(where).mkdir(parents=True, exist_ok=True)
+    for d in deps:
+        for w in d.workers:
+            if w.log_path.exists():
+                shutil.copy(w.log_path, Path(where) / w.log_path.name)
+    print(f"worker logs kept in {where}", file=sys.stderr)
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(
         description="Open-loop load generator for POST /v1/signup-check against one warmed-up worker "
@@ -188,6 +199,8 @@ def parse_args(argv=None):
                    help="measure the working tree, or a clean export of HEAD")
     p.add_argument("--py-spy", metavar="BIN", help="py-spy binary: profile the worker during one extra, "
                                                    "uncounted repetition")
+    p.add_argument("--log-dir", default=str(Path(tempfile.gettempdir()) / "bw-bench-logs"),
+                   help="where the workers' logs are copied at the end (grep 'blocked' for stalls)")
     p.add_argument("--profile-dir", default=str(Path(tempfile.gettempdir()) / "bw-bench-profiles"),
                    help="where the raw py-spy stacks are kept")
     p.add_argument("--max-minutes", type=float, default=20.0, help="bound of the whole benchmark")
@@ -219,6 +232,7 @@ def main(argv=None) -> int:
             finally:
                 for d in deps:
                     d.stop()
+                keep_logs(deps, args.log_dir)
     result["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=1) + "\n")

@@ -171,13 +171,45 @@ class Metrics:
 
         gc.callbacks.append(callback)
 
-    async def watch_loop(self, every: float = 0.01) -> None:
-        """Observe event-loop lag forever (run as a task)."""
+    async def watch_loop(self, every: float = 0.01, report_after: float = 0.05) -> None:
+        """Observe event-loop lag forever (run as a task).
+
+        A watchdog thread also looks at the loop: when it has not ticked for
+        ``report_after`` seconds, the stack the loop's thread is in is logged (at most
+        once a second), so a stall can be traced to the code that caused it.
+        """
         import asyncio
+        import threading
+        loop_thread = threading.get_ident()
+        tick = [time.perf_counter()]
+
+        def watchdog() -> None:
+            import logging
+            import sys
+            import traceback
+            log = logging.getLogger("breakwater.stall")
+            last_report = 0.0
+            while True:
+                time.sleep(every)
+                now = time.perf_counter()
+                age = now - tick[0]
+                if age > report_after and now - last_report > 1.0:
+                    frame = sys._current_frames().get(loop_thread)  # noqa: SLF001 - diagnostics only
+                    if frame is None:
+                        continue
+                    stack = traceback.extract_stack(frame)[-6:]
+                    where = " <- ".join(f"{f.name} ({f.filename.rsplit('/', 1)[-1]}:{f.lineno})"
+                                        for f in reversed(stack))
+                    log.warning("event loop blocked for %.0f ms so far, in %s", age * 1000, where)
+                    last_report = now
+
+        threading.Thread(target=watchdog, name="breakwater-stall-watchdog", daemon=True).start()
         while True:
             t = time.perf_counter()
+            tick[0] = t
             await asyncio.sleep(every)
-            self.loop_lag.observe(max(0.0, time.perf_counter() - t - every))
+            tick[0] = now = time.perf_counter()
+            self.loop_lag.observe(max(0.0, now - t - every))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
