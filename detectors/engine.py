@@ -425,7 +425,7 @@ class Engine:
             self._protect(keep)
         self._waves.pop(gone.wave_id, None)
         self._closed[gone.wave_id] = gone
-        self._updates[gone.wave_id] = gone
+        self._touch(gone)
         self._lockstep.forget(gone.wave_id)
         self._n["waves_merged"] += 1
         return keep
@@ -451,7 +451,7 @@ class Engine:
         w.multi = len({_TRAIT_GROUP[c] for c, s in enumerate(ev.strength) if s >= 0.1 and _TRAIT_GROUP[c]}) >= 2
         w.top_z = max((w.zmax[c] for c in range(len(w.cov)) if ev.strength[c] > 0), default=0.0)
         w.dirty = True
-        self._updates[w.wave_id] = w
+        self._touch(w)
         if w.size < 16 or w.size % 8 == 0:  # refresh the key -> wave index now and then
             for k in w.core_keys(ev, 0.3):
                 self._wave_by_key[k] = w.wave_id
@@ -600,7 +600,7 @@ class Engine:
         w.members = w.members[:0] if not w.confirmed else w.members[:64]
         w.keys = {}
         self._closed[w.wave_id] = w
-        self._updates[w.wave_id] = w
+        self._touch(w)
 
     # ------------------------------------------------------------------ activity
     def _on_activity(self, ev: Activity) -> list[Decision]:
@@ -721,7 +721,7 @@ class Engine:
             if not w.cleared and w.benign_labels >= 3 and w.spam_labels == 0:
                 w.cleared = True
                 w.dirty = True
-                self._updates[w.wave_id] = w
+                self._touch(w)
                 why = [f"wave {w.wave_id} cleared: {w.benign_labels} members labelled benign, "
                        f"{w.spam_labels} spam"]
                 for account_id, _ in w.members:
@@ -777,6 +777,16 @@ class Engine:
         return Assessment(decision, score, lab, reasons, ver)
 
     # ------------------------------------------------------------------ outputs
+    #: Waves changed since the last :meth:`drain_wave_updates` kept at most; a caller
+    #: that never drains (``evaluate``, benchmarks) must not keep every wave alive.
+    MAX_UPDATES = 10_000
+
+    def _touch(self, w: Wave) -> None:
+        u = self._updates
+        u[w.wave_id] = w
+        if len(u) > self.MAX_UPDATES:
+            del u[next(iter(u))]
+
     def drain_wave_updates(self) -> list[dict]:
         """``waves`` topic records of the waves changed since the last call."""
         out = []
