@@ -77,7 +77,7 @@ def main(argv=None) -> int:
           f"({args.hours:g} h runs, {args.rate:g} organic signups/min), Python {sys.version.split()[0]}, "
           f"caps: {caps or 'defaults'}")
     print(f"{'events':>11} {'engine ev/s':>12} {'with parse':>11} {'max RSS MB':>11} {'state MB':>9} "
-          f"{'accounts':>9} {'live waves':>10} {'closed':>7}")
+          f"{'accounts':>9} {'live waves':>10} {'closed':>7} {'lockstep':>9}")
     # CPU time of this process: on a shared machine wall-clock time measures the neighbours too
     pc = time.process_time
     for lines in chunks(args.scenario, args.hours, args.rate, args.seed):
@@ -98,7 +98,7 @@ def main(argv=None) -> int:
                 size = len(pickle.dumps(engine, protocol=pickle.HIGHEST_PROTOCOL)) / 1e6
                 print(f"{done:>11,} {done / eng:>12,.0f} {done / (eng + parse_s):>11,.0f} {rss_mb():>11,.0f} "
                       f"{size:>9.1f} {st['tracked_accounts']:>9,} {st['active_waves'] + st['forming_waves']:>10,} "
-                      f"{st['closed_waves']:>7,}", flush=True)
+                      f"{st['closed_waves']:>7,} {st['lockstep_entries']:>9,}", flush=True)
                 next_cp += args.checkpoint
             if done >= args.events:
                 break
