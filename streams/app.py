@@ -189,6 +189,7 @@ def create_app(settings: Settings) -> faust.App:
         consumer = app.consumer
         if consumer is None or app.rebalancing:
             return
+        hbs = []
         for tp in consumer.assignment():
             short = input_topics.get(tp.topic)
             if short is None:
@@ -196,8 +197,9 @@ def create_app(settings: Settings) -> faust.App:
             hw = consumer.highwater(tp)
             if hw is None:
                 continue
-            hb = [short, tp.partition, ingest.done.get((short, tp.partition), -1), hw]
-            await detect.send(value=orjson.dumps({"hb": hb}), partition=0)
+            hbs.append([short, tp.partition, ingest.done.get((short, tp.partition), -1), hw])
+        if hbs:  # one message for all owned partitions (a Faust send costs ~0.1 ms of CPU)
+            await detect.send(value=orjson.dumps({"hbs": hbs}), partition=0)
 
     @app.timer(1.0)
     async def refresh_gauges():
@@ -250,12 +252,14 @@ def create_app(settings: Settings) -> faust.App:
                               "aligning": loop.aligner.pending(), "unpublished": len(loop.buffer),
                               "leader": loop.leader}, status=200 if ready else 503)
 
-    enqueuer = Enqueuer(lambda: AIOKafkaProducer(**aiokafka_kwargs(settings), linger_ms=2, acks="all"),
+    enqueuer = Enqueuer(lambda: AIOKafkaProducer(**aiokafka_kwargs(settings), linger_ms=10, acks="all"),
                         settings.topic("signups"), metrics.check_enqueue_failures.inc)
 
     @app.task
     async def drain_checked_signups():
         await enqueuer.run()
+
+    check_counters = {d: metrics.checks.labels(d) for d in ("allow", "challenge", "block")}
 
     @app.page("/v1/signup-check")
     class SignupCheck(faust.web.View):
@@ -272,7 +276,8 @@ def create_app(settings: Settings) -> faust.App:
                 return self.json({"error": exc.reason, "code": exc.code}, status=400)
             a = loop.engine.assess(ev)
             enqueued = enqueuer.offer(ev.account_id.encode(), raw)
-            metrics.checks.labels(a.decision).inc()
+            counted = check_counters.get(a.decision)
+            (counted or metrics.checks.labels(a.decision)).inc()
             metrics.check_latency.observe(time.perf_counter() - t0)
             return self.json({"decision": a.decision, "score": round(float(a.score), 4),
                               "wave_id": a.wave_id, "reasons": a.reasons,

@@ -252,9 +252,10 @@ class DetectLoop:
                 for msg in msgs:
                     self.position = msg.offset
                     rec = orjson.loads(msg.value)
-                    if "hb" in rec:  # stage-1 heartbeat: [topic, partition, read offset, highwater]
-                        hb = rec["hb"]
-                        self.aligner.heartbeat((hb[0], hb[1]), hb[2], hb[3])
+                    if "hbs" in rec or "hb" in rec:  # stage-1 heartbeats (older workers: one per
+                        # message): [topic, partition, read offset, highwater] per owned partition
+                        for hb in rec.get("hbs") or (rec["hb"],):
+                            self.aligner.heartbeat((hb[0], hb[1]), hb[2], hb[3])
                         continue
                     for r in rec.get("batch") or (rec,):
                         src = r.get("src") or ("signups", -1, msg.offset)

@@ -190,7 +190,7 @@ class Metrics:
             log = logging.getLogger("breakwater.stall")
             last_report = 0.0
             while True:
-                time.sleep(every)
+                time.sleep(report_after / 2)  # rarely: each wake-up takes the GIL from the loop
                 now = time.perf_counter()
                 age = now - tick[0]
                 if age > report_after and now - last_report > 1.0:
