@@ -61,6 +61,18 @@ async def open_loop(url: str, bodies: list[bytes], rate: float, warmup: float, m
         gc.unfreeze()
 
 
+def record(due: float, sent: float, done: float, status, body: Optional[bytes]) -> tuple:
+    """One request's record: times, status, and (decision, enqueued, state_ready) of a 200."""
+    decision = None
+    if status == 200:
+        try:
+            js = json.loads(body)
+            decision = (js.get("decision"), js.get("enqueued"), js.get("state_ready"))
+        except ValueError:
+            status = "bad json"
+    return (due, sent, done, status, decision)
+
+
 class _Conn(asyncio.Protocol):
     """One keep-alive HTTP/1.1 connection of the raw client: one request in flight."""
 
@@ -123,14 +135,7 @@ async def _open_loop_raw(url, bodies, rate, warmup, metrics_url, timeout, limit)
         if job is None:
             return
         i, due, sent = job
-        decision = None
-        if status == 200:
-            try:
-                js = json.loads(body)
-                decision = (js.get("decision"), js.get("enqueued"), js.get("state_ready"))
-            except ValueError:
-                status = "bad json"
-        records[i] = (due, sent, loop.time(), status, decision)
+        records[i] = record(due, sent, loop.time(), status, body)
         left[0] -= 1
         if not left[0]:
             all_done.set()
@@ -207,21 +212,14 @@ async def _open_loop(aiohttp, url, bodies, rate, warmup, metrics_url, timeout, l
 
         async def one(i: int, due: float) -> None:
             sent = loop.time()
-            status, decision, body = None, None, None
+            status, body = None, None
             try:
                 async with session.post(url, data=bodies[i], headers=headers) as r:
                     status = r.status
                     body = await r.read()
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                 status = type(exc).__name__
-            done = loop.time()
-            if status == 200:
-                try:
-                    js = json.loads(body)
-                    decision = (js.get("decision"), js.get("enqueued"), js.get("state_ready"))
-                except ValueError:
-                    status = "bad json"
-            records[i] = (due, sent, done, status, decision)
+            records[i] = record(due, sent, loop.time(), status, body)
 
         async def scrape(key: str) -> None:
             async with session.get(metrics_url) as r:
@@ -347,10 +345,7 @@ def parse_args(argv=None):
     p.add_argument("--max-minutes", type=float, default=20.0, help="bound of the whole benchmark")
     p.add_argument("--out", default=str(RESULTS / "signup_check.json"), help="JSON output")
     args = p.parse_args(argv)
-    try:
-        args.scan_rates = [float(x) for x in args.scan.split(",") if x.strip()]
-    except ValueError:
-        p.error(f"--scan: not a list of numbers: {args.scan!r}")
+    args.scan_rates = common.float_list(p, "--scan", args.scan)
     return args
 
 

@@ -1004,6 +1004,14 @@ def print_report(r: dict) -> None:
 
 # --------------------------------------------------------------------------- main
 
+def float_list(p: argparse.ArgumentParser, flag: str, text: str) -> list[float]:
+    """``"2000,500"`` -> ``[2000.0, 500.0]``; a parser error naming ``flag`` otherwise."""
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        p.error(f"{flag}: not a list of numbers: {text!r}")
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(
         description="End-to-end stream benchmark of Breakwater on a real Kafka broker: throughput "
@@ -1042,10 +1050,7 @@ def parse_args(argv=None):
                    help="where the raw py-spy stacks (collapsed format) are kept")
     p.add_argument("--out", default=str(RESULTS / "stream.json"), help="JSON output")
     args = p.parse_args(argv)
-    try:
-        args.rate_list = [float(x) for x in args.rates.split(",") if x.strip()]
-    except ValueError:
-        p.error(f"--rates: not a list of numbers: {args.rates!r}")
+    args.rate_list = float_list(p, "--rates", args.rates)
     if not args.rate_list:
         p.error("--rates: give at least one rate")
     args.goal_rate = args.rate_list[0]

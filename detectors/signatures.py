@@ -280,7 +280,7 @@ class SignatureExtractor:
         self.hasher = hasher
         self.lsh = MinHashLSH(bands=bands, rows=rows, ngram=3, seed=seed)
         self._salt = [hasher.key_id("lsh-salt", k.name) for k in KINDS]
-        self._cache: dict = {}  # (kind, value, label) -> (key, label): common values recur
+        self._cache = Memo(self.CACHE)  # (kind, value, label) -> (key, label): values recur
         self._lsh_cache: dict = {}  # (kind, text) -> band keys
         self._kept = Memo(self.KEPT)  # account -> (signup, signature) kept by extract(keep=True)
 
@@ -294,7 +294,7 @@ class SignatureExtractor:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        self._cache = {}
+        self._cache = Memo(self.CACHE)
         self._lsh_cache = {}
         self._kept = Memo(self.KEPT)
 
@@ -304,10 +304,8 @@ class SignatureExtractor:
         hit = self._cache.get(ck)
         if hit is None:
             key = self.hasher.key_id(kind, value)
-            hit = (key, label.replace("{tag}", KeyedHasher.tag_of(key)) if "{tag}" in label else label)
-            if len(self._cache) >= self.CACHE:
-                self._cache.clear()
-            self._cache[ck] = hit
+            hit = self._cache.put(ck, (key, label.replace("{tag}", KeyedHasher.tag_of(key))
+                                       if "{tag}" in label else label))
         sig.keys.append(hit[0])
         sig.kinds.append(_K[kind])
         sig.labels.append(hit[1])
@@ -316,14 +314,8 @@ class SignatureExtractor:
     def _coarse(self, name: str, shape: str) -> str:
         """:func:`coarse_shape` of ``name`` whose :func:`username_shape` is ``shape``
         (the collapsed shape is memoised: shapes recur)."""
-        ck = ("collapse", shape)  # a 2-tuple: no trait key of :meth:`_add` looks like it
-        hit = self._cache.get(ck)
-        if hit is None:
-            hit = collapse_shape(shape)
-            if len(self._cache) >= self.CACHE:
-                self._cache.clear()
-            self._cache[ck] = hit
-        return hit + f"#{digit_tail(name)}"
+        # a 2-tuple key: no trait key of :meth:`_add` looks like it
+        return self._cache.lookup(("collapse", shape), collapse_shape, shape) + f"#{digit_tail(name)}"
 
     def _add_lsh(self, sig: Signature, items: list) -> None:
         """Band keys of several ``(kind, text, label)`` at once."""

@@ -4,9 +4,9 @@ The file is read in order; ``truth`` is split off each line (:func:`truth_of`) b
 the event reaches any detector (:func:`parse_event` never copies it). Decisions come
 from ``detectors.decider.Decider`` — ``detectors.engine.Engine`` behind the suspension
 circuit breaker, with the worker's default breaker multiple — exactly what the worker
-runs (``--breaker-multiple`` changes it like ``BREAKWATER_BREAKER_MULTIPLE`` does). Each decision is written as
-one line of the ``actions`` contract; ``decided_at`` is the event time of the
-triggering event by default (``--decided-at event``: replays are byte-for-byte
+runs (``--breaker-multiple`` changes it like ``BREAKWATER_BREAKER_MULTIPLE`` does).
+Each decision is written as one line of the ``actions`` contract; ``decided_at`` is
+the event time of the triggering event by default (``--decided-at event``: replays are byte-for-byte
 reproducible), or the wall clock (``--decided-at wall``).
 
 Two baselines run on the same events in the same pass: a per-/24 signup-velocity rule

@@ -70,17 +70,7 @@ class Aligner:
 
     def heartbeat(self, source: Hashable, read: int, highwater: int) -> None:
         """Stage 1 has read ``source`` up to offset ``read``; Kafka holds up to ``highwater``."""
-        if source not in self.queues:
-            self.queues[source] = deque()
-            self.last_ts[source] = float("-inf")
-            self.last_seen[source] = self.clock()
-        was = self.behind(source)
-        if read > self.covered.get(source, -1):
-            self.covered[source] = read
-        if highwater > self.highwater.get(source, 0):
-            self.highwater[source] = highwater
-        if self.behind(source) and not was:
-            self.last_seen[source] = self.clock()  # the stall clock starts now
+        self._advance(source, read, highwater)
 
     def end_offset(self, source: Hashable, end: int) -> None:
         """Kafka holds ``source`` up to ``end`` (exclusive), as seen by the detect loop itself.
@@ -89,15 +79,20 @@ class Aligner:
         partition whose owner died while its producer keeps writing stays *behind* and
         holds the watermark (up to ``stall_after``) until its new owner forwards it.
         """
+        self._advance(source, -1, end)
+
+    def _advance(self, source: Hashable, read: int, end: int) -> None:
         if source not in self.queues:
             self.queues[source] = deque()
             self.last_ts[source] = float("-inf")
             self.last_seen[source] = self.clock()
         was = self.behind(source)
-        if end > self.highwater.get(source, 0):
+        if read > self.covered.get(source, -1):
+            self.covered[source] = read
+        if end > self.highwater.get(source, 0):  # a stale answer never moves the end back
             self.highwater[source] = end
         if self.behind(source) and not was:
-            self.last_seen[source] = self.clock()
+            self.last_seen[source] = self.clock()  # the stall clock starts now
 
     def behind(self, source: Hashable) -> bool:
         """Does Kafka hold a message of ``source`` that has not reached us yet?"""

@@ -30,7 +30,7 @@ from streams.contract import (
 from streams.admin import install_control
 from streams.detect import DetectLoop, aiokafka_kwargs, detect_topic, snapshot_topic
 from streams.enqueue import Enqueuer
-from streams.metrics import CONTENT_TYPE_LATEST, Metrics
+from streams.metrics import CHECK_DECISIONS, CONTENT_TYPE_LATEST, Metrics
 from streams.settings import Settings
 
 log = logging.getLogger("breakwater")
@@ -259,7 +259,7 @@ def create_app(settings: Settings) -> faust.App:
     async def drain_checked_signups():
         await enqueuer.run()
 
-    check_counters = {d: metrics.checks.labels(d) for d in ("allow", "challenge", "block")}
+    check_counters = {d: metrics.checks.labels(d) for d in CHECK_DECISIONS}
 
     @app.page("/v1/signup-check")
     class SignupCheck(faust.web.View):
@@ -272,12 +272,11 @@ def create_app(settings: Settings) -> faust.App:
                 raw = await request.read()
                 ev = parse_message(raw, "signup")
             except InvalidEvent as exc:
-                metrics.checks.labels("error").inc()
+                check_counters["error"].inc()
                 return self.json({"error": exc.reason, "code": exc.code}, status=400)
             a = loop.engine.assess(ev)
             enqueued = enqueuer.offer(ev.account_id.encode(), raw)
-            counted = check_counters.get(a.decision)
-            (counted or metrics.checks.labels(a.decision)).inc()
+            check_counters[a.decision].inc()
             metrics.check_latency.observe(time.perf_counter() - t0)
             return self.json({"decision": a.decision, "score": round(float(a.score), 4),
                               "wave_id": a.wave_id, "reasons": a.reasons,

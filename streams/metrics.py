@@ -10,7 +10,13 @@ rules (``deploy/prometheus/``) use exactly these, and ``tests`` check both again
 """
 from __future__ import annotations
 
+import asyncio
+import gc
+import logging
+import sys
+import threading
 import time
+import traceback
 
 from prometheus_client import (
     CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics, generate_latest,
@@ -18,6 +24,8 @@ from prometheus_client import (
 from prometheus_client import CONTENT_TYPE_LATEST  # noqa: F401  (re-exported for the view)
 
 from streams.contract import REASON_CODES
+
+stall_log = logging.getLogger("breakwater.stall")
 
 disable_created_metrics()  # no *_created series: they double the scrape for nothing
 
@@ -160,8 +168,7 @@ class Metrics:
 
     def watch_gc(self) -> None:
         """Time every garbage collection into ``breakwater_gc_pause_seconds``."""
-        import gc
-        started: list = [0.0]
+        started = [0.0]
 
         def callback(phase: str, info: dict) -> None:
             if phase == "start":
@@ -174,42 +181,37 @@ class Metrics:
     async def watch_loop(self, every: float = 0.01, report_after: float = 0.05) -> None:
         """Observe event-loop lag forever (run as a task).
 
-        A watchdog thread also looks at the loop: when it has not ticked for
-        ``report_after`` seconds, the stack the loop's thread is in is logged (at most
-        once a second), so a stall can be traced to the code that caused it.
+        A watchdog thread (:func:`stall_watchdog`) also looks at the loop: when it has not
+        ticked for ``report_after`` seconds, the stack the loop's thread is in is logged, so
+        a stall can be traced to the code that caused it.
         """
-        import asyncio
-        import threading
-        loop_thread = threading.get_ident()
         tick = [time.perf_counter()]
-
-        def watchdog() -> None:
-            import logging
-            import sys
-            import traceback
-            log = logging.getLogger("breakwater.stall")
-            last_report = 0.0
-            while True:
-                time.sleep(report_after / 2)  # rarely: each wake-up takes the GIL from the loop
-                now = time.perf_counter()
-                age = now - tick[0]
-                if age > report_after and now - last_report > 1.0:
-                    frame = sys._current_frames().get(loop_thread)  # noqa: SLF001 - diagnostics only
-                    if frame is None:
-                        continue
-                    stack = traceback.extract_stack(frame)[-6:]
-                    where = " <- ".join(f"{f.name} ({f.filename.rsplit('/', 1)[-1]}:{f.lineno})"
-                                        for f in reversed(stack))
-                    log.warning("event loop blocked for %.0f ms so far, in %s", age * 1000, where)
-                    last_report = now
-
-        threading.Thread(target=watchdog, name="breakwater-stall-watchdog", daemon=True).start()
+        threading.Thread(target=stall_watchdog, args=(threading.get_ident(), tick, report_after),
+                         name="breakwater-stall-watchdog", daemon=True).start()
         while True:
-            t = time.perf_counter()
-            tick[0] = t
+            t = tick[0] = time.perf_counter()
             await asyncio.sleep(every)
             tick[0] = now = time.perf_counter()
             self.loop_lag.observe(max(0.0, now - t - every))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+def stall_watchdog(loop_thread: int, tick: list, report_after: float) -> None:
+    """Forever: log the stack of ``loop_thread`` when ``tick[0]`` (the loop's last tick)
+    is older than ``report_after`` seconds, at most once a second."""
+    last_report = 0.0
+    while True:
+        time.sleep(report_after / 2)  # rarely: each wake-up takes the GIL from the loop
+        now = time.perf_counter()
+        age = now - tick[0]
+        if age <= report_after or now - last_report <= 1.0:
+            continue
+        frame = sys._current_frames().get(loop_thread)  # noqa: SLF001 - diagnostics only
+        if frame is None:
+            continue
+        where = " <- ".join(f"{f.name} ({f.filename.rsplit('/', 1)[-1]}:{f.lineno})"
+                            for f in reversed(traceback.extract_stack(frame)[-6:]))
+        stall_log.warning("event loop blocked for %.0f ms so far, in %s", age * 1000, where)
+        last_report = now

@@ -3,6 +3,7 @@ creation (kafka-python admin client)."""
 from __future__ import annotations
 
 import sys
+import time
 import warnings
 
 from streams.settings import Settings
@@ -71,13 +72,12 @@ def wait_visible(admin, names: list[str], timeout: float) -> dict[str, int]:
     started, busy broker): a Faust worker joining its group then assigns without it
     ("Ignoring missing topic") and never consumes it. Returns name -> partitions.
     """
-    import time
     deadline = time.monotonic() + timeout
     while True:
         got, ready = {}, True
         for t in admin.describe_topics(names):
             parts = t.get("partitions") or []
-            if t.get("error_code") or not parts or any(p.get("leader_id", p.get("leader", -1)) < 0 for p in parts):
+            if t.get("error_code") or not parts or any(p["leader_id"] < 0 for p in parts):
                 ready = False
             got[t["name"]] = len(parts)
         if ready and set(got) >= set(names):
