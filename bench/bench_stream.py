@@ -121,7 +121,21 @@ def http_text(url: str, timeout: float = 5.0) -> str:
         return r.read().decode()
 
 
-def rss_kb(pid: int) -> Optional[int]:
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its live descendants (a worker's check front, snapshot children)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as fh:
+                todo.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            pass
+    return out
+
+
+def _one_rss_kb(pid: int) -> Optional[int]:
     try:
         with open(f"/proc/{pid}/status") as fh:
             for line in fh:
@@ -132,16 +146,30 @@ def rss_kb(pid: int) -> Optional[int]:
     return None
 
 
-def cpu_seconds(pid: Optional[int]) -> Optional[float]:
-    """User + system CPU seconds of a process (children excluded)."""
-    if pid is None:
-        return None
+def _one_cpu_seconds(pid: int) -> Optional[float]:
     try:
         with open(f"/proc/{pid}/stat") as fh:
             fields = fh.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return None
+
+
+def _tree_sum(pid: Optional[int], one) -> Optional[float]:
+    if pid is None:
+        return None
+    values = [v for v in map(one, process_tree(pid)) if v is not None]
+    return sum(values) if values else None
+
+
+def rss_kb(pid: int) -> Optional[int]:
+    """Resident memory of a process and its descendants (a worker and its check front), kB."""
+    return _tree_sum(pid, _one_rss_kb)
+
+
+def cpu_seconds(pid: Optional[int]) -> Optional[float]:
+    """User + system CPU seconds of a process and its live descendants."""
+    return _tree_sum(pid, _one_cpu_seconds)
 
 
 def machine_busy_seconds() -> float:
