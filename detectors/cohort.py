@@ -145,7 +145,11 @@ class CoActivityLinker:
             e[1] += 1.0
             return 0.0
         surprise = poisson_surprise(e[0], share * self._cur_total)
-        e[1] += 1.0
+        if surprise < self.min_surprise or self._base_total < self.warmup:
+            # a protected baseline: hits of a target while it bursts do not teach it that
+            # the burst is normal (a campaign hitting its customers would otherwise make
+            # them "where everyone goes" within minutes and hide its own lockstep)
+            e[1] += 1.0
         return surprise
 
     def learn_one(self, account_id: str, t: float, target: Optional[str] = None,
