@@ -145,12 +145,17 @@ class CoActivityLinker:
             e[1] += 1.0
             return 0.0
         surprise = poisson_surprise(e[0], share * self._cur_total)
-        if surprise < self.min_surprise or self._base_total < self.warmup:
+        if not self._bursting(surprise):
             # a protected baseline: hits of a target while it bursts do not teach it that
             # the burst is normal (a campaign hitting its customers would otherwise make
             # them "where everyone goes" within minutes and hide its own lockstep)
             e[1] += 1.0
         return surprise
+
+    def _bursting(self, surprise: float) -> bool:
+        """Is a target with this surprise specific enough to link accounts? Not during
+        warm-up: until the baseline has some volume every target looks new."""
+        return surprise >= self.min_surprise and self._base_total >= self.warmup
 
     def learn_one(self, account_id: str, t: float, target: Optional[str] = None,
                   text: Optional[str] = None) -> list[tuple[str, str]]:
@@ -160,8 +165,7 @@ class CoActivityLinker:
             return []
         specific = []
         for k in keys:
-            # warm-up: until the baseline has some volume every target looks new
-            if self._count(k, t) >= self.min_surprise and self._base_total >= self.warmup:
+            if self._bursting(self._count(k, t)):
                 specific.append(k)
         links = []
         if specific:
