@@ -2,7 +2,9 @@
 
 A typo in a threshold, a broken detector or a huge benign event (a celebrity
 invites their fans) looks the same from here: suddenly many more suspensions than
-usual. The breaker compares the number of *intended* suspensions in a sliding
+usual — and so does a large wave attack. Which surges are degraded is the caller's
+choice (:class:`detectors.decider.Decider` ``scope``: by default only while the live
+settings are looser than the shipped defaults). The breaker compares the number of *intended* suspensions in a sliding
 event-time window with a slowly decaying baseline of that same count. When the
 rate is at least ``min_count`` and above ``multiple`` × baseline, the breaker
 **trips**: the caller degrades new suspensions to challenges (friction instead of
@@ -129,12 +131,13 @@ class CircuitBreaker:
         return self._count
 
     # ------------------------------------------------------------------ input
-    def observe(self, ts: float, n_suspends: int = 0) -> bool:
+    def observe(self, ts: float, n_suspends: int = 0, degrade: bool = True) -> bool:
         """Account for ``n_suspends`` intended suspensions at event time ``ts``.
 
         Call it for every event (``n_suspends=0`` too: time moves on). Event time
         never goes backwards here: a late event counts in the current bucket.
-        Returns :attr:`tripped`.
+        ``degrade=False`` says the caller lets these suspensions through even if
+        tripped (they are not counted as degraded). Returns :attr:`tripped`.
         """
         ts = float(ts)
         if self.last_ts is not None and ts < self.last_ts:
@@ -150,7 +153,7 @@ class CircuitBreaker:
                 self._recent.append([self._bucket, n_suspends])
             self._count += n_suspends
         self._check(ts)
-        if n_suspends and self.tripped:
+        if n_suspends and degrade and self.tripped:
             self.degraded += n_suspends
         return self.tripped
 

@@ -26,7 +26,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Union
 
-__all__ = ["Setting", "SETTINGS", "defaults", "validate", "validate_all"]
+__all__ = ["Setting", "SETTINGS", "defaults", "loosened", "validate", "validate_all"]
 
 Number = Union[int, float]
 
@@ -41,27 +41,35 @@ class Setting:
     min: Optional[Number]
     max: Optional[Number]
     description: str
+    #: Which way of the default makes Breakwater suspend more: "lower", "higher", or
+    #: None when neither does by itself (see :func:`loosened`).
+    looser: Optional[str] = None
 
     def as_dict(self) -> dict:
         return {"name": self.name, "type": self.type.__name__, "default": self.default,
-                "min": self.min, "max": self.max, "description": self.description}
+                "min": self.min, "max": self.max, "description": self.description,
+                "looser": self.looser}
 
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("suspend_threshold", float, 0.90, 0.5, 1.0,
-            "wave score at or above which members are suspended"),
+            "wave score at or above which members are suspended", "lower"),
     Setting("challenge_threshold", float, 0.60, 0.0, 1.0,
-            "wave score at or above which members get a step-up challenge (must not exceed suspend_threshold)"),
+            "wave score at or above which members get a step-up challenge (must not exceed suspend_threshold)",
+            "lower"),
     Setting("min_wave_size", int, 4, 2, 10_000,
-            "smallest wave that may be suspended, in accounts"),
+            "smallest wave that may be suspended, in accounts", "lower"),
     Setting("burst_sensitivity", float, 1.0, 0.25, 4.0,
-            "multiplies how strongly a burst above the baseline counts (higher = catches slower waves, more false alarms)"),
+            "multiplies how strongly a burst above the baseline counts (higher = catches slower waves, more false alarms)",
+            "higher"),
     Setting("weight_identity", float, 1.0, 0.0, 3.0,
-            "weight of shared lookalike traits (names, bios, devices, avatars, user agents) in the wave score"),
+            "weight of shared lookalike traits (names, bios, devices, avatars, user agents) in the wave score",
+            "higher"),
     Setting("weight_environment", float, 1.0, 0.0, 3.0,
-            "weight of shared environment traits (networks, mail domain, referrer) in the wave score"),
+            "weight of shared environment traits (networks, mail domain, referrer) in the wave score",
+            "higher"),
     Setting("weight_lockstep", float, 1.0, 0.0, 3.0,
-            "weight of lockstep activity (same targets, near-identical texts) in the wave score"),
+            "weight of lockstep activity (same targets, near-identical texts) in the wave score", "higher"),
     Setting("lockstep_enabled", bool, True, None, None,
             "track activity of wave members for lockstep evidence"),
     Setting("label_learning_rate", float, 0.05, 1e-4, 1.0,
@@ -79,6 +87,27 @@ _FALSE = {"false", "0", "no", "off"}
 def defaults() -> dict:
     """The default value of every setting."""
     return {name: s.default for name, s in SETTINGS.items()}
+
+
+def loosened(config: Mapping[str, Any]) -> list[str]:
+    """Names of the settings in ``config`` set looser than their shipped default, i.e.
+    so that Breakwater suspends more (a lower threshold, a higher weight, ...).
+
+    The circuit breaker guards exactly these changes (:class:`detectors.decider.Decider`):
+    at the shipped defaults or stricter, what is suspended is what the tested
+    configuration suspends.
+
+    >>> loosened(defaults())
+    []
+    >>> loosened(dict(defaults(), suspend_threshold=0.8, weight_identity=0.5))
+    ['suspend_threshold']
+    """
+    out = []
+    for name, s in SETTINGS.items():
+        v = config.get(name, s.default)
+        if (s.looser == "lower" and v < s.default) or (s.looser == "higher" and v > s.default):
+            out.append(name)
+    return out
 
 
 def _describe(s: Setting) -> str:

@@ -3,8 +3,9 @@
 The file is read in order; ``truth`` is split off each line (:func:`truth_of`) before
 the event reaches any detector (:func:`parse_event` never copies it). Decisions come
 from ``detectors.decider.Decider`` — ``detectors.engine.Engine`` behind the suspension
-circuit breaker, with the worker's default breaker multiple — exactly what the worker
-runs (``--breaker-multiple`` changes it like ``BREAKWATER_BREAKER_MULTIPLE`` does).
+circuit breaker, with the worker's default breaker multiple and scope — exactly what the
+worker runs (``--breaker-multiple`` / ``--breaker-scope`` change them like
+``BREAKWATER_BREAKER_MULTIPLE`` / ``BREAKWATER_BREAKER_SCOPE`` do).
 Each decision is written as one line of the ``actions`` contract; ``decided_at`` is
 the event time of the triggering event by default (``--decided-at event``: replays are byte-for-byte
 reproducible), or the wall clock (``--decided-at wall``).
@@ -200,7 +201,8 @@ def _count_lines(path: str) -> int:
 def evaluate(path: str, decisions_path: Optional[str] = None, *, config: Optional[dict] = None,
              seed: int = 0, baselines: bool = True, decided_at: str = "event", progress: bool = False,
              velocity_threshold: int = 5, velocity_window: float = 600.0, hst_threshold: float = 0.8,
-             max_invalid_listed: int = 1000, breaker_multiple: Optional[float] = None) -> dict:
+             max_invalid_listed: int = 1000, breaker_multiple: Optional[float] = None,
+             breaker_scope: Optional[str] = None) -> dict:
     """Run a contract file through the engine (and baselines); return the report dict."""
     from detectors.baselines import HalfSpaceTreesBaseline, NetworkVelocityRule
     from detectors.breaker import CircuitBreaker
@@ -210,7 +212,8 @@ def evaluate(path: str, decisions_path: Optional[str] = None, *, config: Optiona
 
     if breaker_multiple is None:
         breaker_multiple = Settings.breaker_multiple  # the worker's default
-    decider = Decider(Engine(config=config, seed=seed), CircuitBreaker(multiple=breaker_multiple))
+    decider = Decider(Engine(config=config, seed=seed), CircuitBreaker(multiple=breaker_multiple),
+                      scope=breaker_scope or Settings.breaker_scope)
     engine = decider.engine
     boards = {ENGINE: Scoreboard(ENGINE)}
     velocity = hst = None
@@ -300,8 +303,8 @@ def evaluate(path: str, decisions_path: Optional[str] = None, *, config: Optiona
         "decided_at": "event time of the triggering event" if decided_at == "event" else "wall clock",
         "config": dict(engine.config), "config_version": engine.config_version, "seed": seed,
         "engine_stats": engine.stats(),
-        "circuit_breaker": {k: v for k, v in decider.breaker.status().items()
-                            if k in ("multiple", "trips", "degraded", "tripped")},
+        "circuit_breaker": {k: v for k, v in decider.breaker_status().items()
+                            if k in ("multiple", "trips", "degraded", "tripped", "scope", "loosened")},
         "seconds": round(wall, 3),
         "engine_seconds": round(engine_s, 3),
         "engine_events_per_second": round(n_events / engine_s) if engine_s > 0 else None,
@@ -447,6 +450,9 @@ def register(subparsers) -> None:
     p.add_argument("--breaker-multiple", type=float, default=None, metavar="X",
                    help="circuit-breaker multiple, as the worker's BREAKWATER_BREAKER_MULTIPLE "
                         "(default: the worker's default)")
+    p.add_argument("--breaker-scope", choices=("loosened", "all"), default=None,
+                   help="which surges the breaker degrades, as the worker's BREAKWATER_BREAKER_SCOPE: "
+                        "'loosened' (default: only while a --set is looser than its default) or 'all'")
     p.add_argument("--no-baselines", action="store_true", help="skip the two baselines")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
@@ -465,7 +471,7 @@ def run(args) -> int:
         return 2
     report = evaluate(args.events, args.decisions, config=config, seed=args.seed,
                       baselines=not args.no_baselines, decided_at=args.decided_at,
-                      breaker_multiple=args.breaker_multiple,
+                      breaker_multiple=args.breaker_multiple, breaker_scope=args.breaker_scope,
                       progress=not args.quiet and sys.stderr.isatty() or not args.quiet)
     if args.plot:
         report["plots"] = plot(report, args.plot)

@@ -209,8 +209,8 @@ class AdminAPI:
         if self.breaker is None:
             return 501, {"error": "this worker runs no circuit breaker"}, {}
         st = self._breaker_status() or {}
-        if not st.get("tripped"):
-            raise ConflictError("the circuit breaker is not tripped: there is no surge to confirm")
+        if not st.get("open", st.get("tripped")):
+            raise ConflictError("the circuit breaker is not open: there is no degraded surge to confirm")
         at = st.get("last_ts")
         if at is None:
             raise ConflictError("the circuit breaker has seen no events yet")

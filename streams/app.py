@@ -151,7 +151,7 @@ def create_app(settings: Settings) -> faust.App:
                       is_leader=lambda: leader_tp in (app.consumer.assignment() if app.consumer else ()))
     cstate, reader, _writer = install_control(
         app, settings, metrics, shadow_report=loop.shadow_report,
-        breaker=lambda: loop.decider.breaker.status(), admin_port=settings.admin_port or None)
+        breaker=lambda: loop.decider.breaker_status(), admin_port=settings.admin_port or None)
     loop.control = (cstate, reader)
     app.breakwater = {"metrics": metrics, "ingest": ingest, "detect": loop, "settings": settings}
 

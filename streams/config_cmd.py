@@ -117,7 +117,8 @@ def register(sub) -> None:
         ).add_argument("--window", type=float, default=3600.0,
                        help="seconds of recent decisions to compare (default 3600)")
     add("confirm-surge", "let a surge of suspensions through the circuit breaker",
-        "The circuit breaker degrades suspensions to challenges when their rate jumps far above "
+        "While live settings are looser than the shipped defaults (the breaker's default scope), "
+        "the circuit breaker degrades suspensions to challenges when their rate jumps far above "
         "its baseline. Confirm that the current surge is a real attack: its suspensions go "
         "through until the rate is back to normal, then the breaker re-arms.",
         cmd_confirm, reason="optional")
@@ -226,11 +227,15 @@ def cmd_get(args) -> int:
             print(f"shadow candidates not in use: {c['shadow_error']}")
         b = c.get("breaker")
         if b:
-            state = ("TRIPPED (suspensions degraded to challenges)" if b.get("tripped") else
-                     "surge confirmed" if b.get("confirmed") else "armed")
+            guarding = b.get("guarding", True)
+            state = ("OPEN (suspensions degraded to challenges)" if b.get("open", b.get("tripped")) else
+                     "surge confirmed" if b.get("confirmed") else
+                     "armed" if guarding else "watching (settings at or stricter than the defaults)")
             print(f"circuit breaker: {state}; {b.get('rate')} suspensions in the last "
                   f"{_fmt(b.get('window_seconds'))}s, baseline {_fmt(b.get('baseline'))}, "
                   f"trips at {_fmt(b.get('threshold'))}")
+            if b.get("loosened"):
+                print(f"  guarding live settings looser than the defaults: {', '.join(b['loosened'])}")
         return c
     return _run(args, go)
 

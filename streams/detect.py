@@ -185,7 +185,8 @@ class DetectLoop:
                  control=None):
         self.s = settings
         self.m = metrics
-        self.decider = Decider(engine_factory(), CircuitBreaker(multiple=settings.breaker_multiple))
+        self.decider = Decider(engine_factory(), CircuitBreaker(multiple=settings.breaker_multiple),
+                               scope=settings.breaker_scope)
         self.control = control  # (ControlState, ControlReader) or None
         self.confirmed = LRUDict(10_000)  # wave ids already counted as confirmed
         self.is_leader = is_leader
@@ -389,7 +390,7 @@ class DetectLoop:
                 self.buffer.append((now, decisions, rec.get("ingest")))
         self.wave_updates.extend(decider.engine.drain_wave_updates())
         del self.wave_updates[:-10_000]  # followers never publish: keep only the newest
-        self.m.breaker_open.set(1 if decider.breaker.tripped else 0)
+        self.m.breaker_open.set(1 if decider.breaker_open else 0)
 
     # ------------------------------------------------------------------ live settings
     @property
@@ -398,7 +399,12 @@ class DetectLoop:
 
     def on_live(self, values: dict, version: int) -> None:
         self.decider.on_live(values, version)
-        log.info("live settings v%d applied", version)
+        self.m.breaker_open.set(1 if self.decider.breaker_open else 0)
+        if self.decider.loosened:
+            log.info("live settings v%d applied; looser than the defaults (%s): the circuit breaker "
+                     "guards suspension surges", version, ", ".join(self.decider.loosened))
+        else:
+            log.info("live settings v%d applied", version)
 
     def on_shadow(self, values: Optional[dict], version: int) -> None:
         self.decider.on_shadow(values, version)
@@ -406,7 +412,7 @@ class DetectLoop:
 
     def on_confirm(self, confirmed_at: float, version: int) -> None:
         redo = self.decider.on_confirm(confirmed_at, version)
-        self.m.breaker_open.set(1 if self.decider.breaker.tripped else 0)
+        self.m.breaker_open.set(1 if self.decider.breaker_open else 0)
         if redo:
             self.buffer.append((time.time(), redo, None))
             log.info("surge confirmed: suspending %d accounts that were degraded to challenges", len(redo))

@@ -68,6 +68,10 @@ class Settings:
     #: Circuit breaker: new suspensions degrade to challenges when the live suspension
     #: rate exceeds this multiple of its recent baseline, until ops confirm the surge.
     breaker_multiple: float = 4.0
+    #: Which surges the breaker degrades: ``loosened`` (only while a live setting is looser
+    #: than its shipped default: a guard on ops changes) or ``all`` (every unconfirmed surge,
+    #: large wave attacks included). See detectors/decider.py.
+    breaker_scope: str = "loosened"
     #: Seed for the detectors' randomness (MinHash, hashing keys).
     seed: int = 0
 
@@ -87,6 +91,9 @@ class Settings:
             except ValueError:
                 raise SystemExit(f"error: {key}={raw!r} is not a valid {f.type}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
+        scope = values.get("breaker_scope", cls.breaker_scope)
+        if scope not in ("loosened", "all"):
+            raise SystemExit(f"error: BREAKWATER_BREAKER_SCOPE={scope!r} must be 'loosened' or 'all'")
         return cls(**values)
 
     def topic(self, name: str) -> str:

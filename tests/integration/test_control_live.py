@@ -337,10 +337,18 @@ def test_restarted_worker_decides_with_the_new_settings_from_its_first_decision(
 
 def test_circuit_breaker_trips_on_a_surge_and_confirm_surge_lifts_it(token_env):
     """Needs the breaker in the live path (observe intended suspends, degrade while tripped,
-    ``breaker=`` status for GET /v1/config, the metric, ``on_confirm`` -> ``confirm``)."""
+    ``breaker=`` status for GET /v1/config, the metric, ``on_confirm`` -> ``confirm``).
+    The breaker guards settings looser than the defaults (scope ``loosened``): an operator
+    lowers the suspend threshold first."""
     env = token_env
     _, port = start(env)
     url = f"http://127.0.0.1:{port}"
+    r = cli("set", "suspend_threshold=0.89", "--reason", "try a lower threshold", "--user", "it",
+            "--url", url)
+    assert r.returncode == 0, r.stderr
+    st = wait_for(lambda: (lambda b: b if b and b.get("guarding") else None)(get_config(port)["breaker"]),
+                  10, "the looser setting to arm the breaker")
+    assert st["loosened"] == ["suspend_threshold"] and st["scope"] == "loosened"
     # 30 min of the burst scenario (a big wave at about minute 20), preceded by a quiet
     # warm-up of a few plain signups over 2.5 hours of event time
     surge = events_of(seed=14, hours=0.5, scenario="burst", prefix="b-")
@@ -365,7 +373,7 @@ def test_circuit_breaker_trips_on_a_surge_and_confirm_surge_lifts_it(token_env):
     assert r.returncode == 0, r.stderr
     st = wait_for(lambda: (lambda b: b if b and not b["tripped"] else None)(get_config(port)["breaker"]),
                   2, "the confirmation to apply")
-    assert st["confirmed"] and metric(port, "breakwater_circuit_breaker_open", {}) == 0
+    assert st["confirmed"] and not st["open"] and metric(port, "breakwater_circuit_breaker_open", {}) == 0
     second = {e["account_id"] for e in surge[cut:]}
     replay(env, surge[cut:])
     after = actions_for(env, second, lambda a: any(x["action"] == "suspend" for x in a), 60)

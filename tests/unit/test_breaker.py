@@ -135,3 +135,101 @@ def test_rejects_bad_hyperparameters():
         CircuitBreaker(multiple=1)
     with pytest.raises(ValueError):
         CircuitBreaker(window=0)
+
+
+# --------------------------------------------------------------------------- Decider scope
+
+class _SuspendAll:
+    """Engine stand-in: suspends every account whose id starts with 'spam' (the Decider's
+    breaker logic is what is tested here; the real engine is tested elsewhere)."""
+
+    def __init__(self):
+        from detectors.config import defaults
+        self.config = defaults()
+
+    def apply_config(self, values, version):
+        from detectors.config import validate_all
+        self.config = validate_all(values, self.config)
+
+    def process(self, ev):
+        from streams.contract import Decision
+        if not ev.account_id.startswith("spam"):
+            return []
+        return [Decision(ev.account_id, "suspend", ev.ts, 0.99, ["wave"], "w1", 0, "live")]
+
+
+def _decider(scope="loosened"):
+    from detectors.decider import Decider
+    return Decider(_SuspendAll(), make(), scope=scope)
+
+
+def _feed(d, accounts_and_times):
+    from streams.contract import Signup
+    out = []
+    for acc, ts in accounts_and_times:
+        out += d.process(Signup(acc, ts, acc))
+    return out
+
+
+def _quiet_then_wave(start=0.0):
+    """3 h of one suspension a minute, then a wave of 200 in 2 minutes."""
+    quiet = [(f"spam-q{i}", start + i * 60.0) for i in range(180)]
+    wave = [(f"spam-w{i}", start + 180 * 60.0 + i * 0.6) for i in range(200)]
+    return quiet, wave
+
+
+def test_decider_lets_a_wave_through_at_the_default_settings():
+    d = _decider()
+    quiet, wave = _quiet_then_wave()
+    _feed(d, quiet)
+    out = _feed(d, wave)
+    assert [x.action for x in out] == ["suspend"] * 200
+    st = d.breaker_status()
+    assert st["trips"] == 1 and st["in_surge"]          # it saw the surge ...
+    assert not st["open"] and not st["guarding"] and st["degraded"] == 0   # ... and let it through
+
+
+def test_decider_degrades_a_surge_while_settings_are_looser_than_defaults():
+    d = _decider()
+    d.on_live({"suspend_threshold": 0.8}, version=2)
+    quiet, wave = _quiet_then_wave()
+    _feed(d, quiet)
+    out = _feed(d, wave)
+    acts = [x.action for x in out]
+    assert acts.count("challenge") > 150 and d.breaker_open
+    assert d.breaker_status()["loosened"] == ["suspend_threshold"]
+    redo = d.on_confirm(wave[-1][1], version=3)     # a person confirms: suspended after all
+    assert len(redo) == acts.count("challenge") and {x.action for x in redo} == {"suspend"}
+    assert not d.breaker_open
+
+
+def test_decider_guards_the_rest_of_a_surge_once_settings_are_loosened_during_it():
+    d = _decider()
+    quiet, wave = _quiet_then_wave()
+    _feed(d, quiet)
+    first = _feed(d, wave[:100])
+    d.on_live({"weight_environment": 2.0}, version=2)
+    second = _feed(d, wave[100:])
+    assert {x.action for x in first} == {"suspend"} and {x.action for x in second} == {"challenge"}
+    d.on_live({"weight_environment": 1.0}, version=3)   # back to the defaults: through again
+    assert not d.breaker_open and _feed(d, [("spam-late", wave[-1][1] + 1)])[0].action == "suspend"
+
+
+def test_decider_scope_all_degrades_every_unconfirmed_surge():
+    d = _decider("all")
+    quiet, wave = _quiet_then_wave()
+    _feed(d, quiet)
+    assert [x.action for x in _feed(d, wave)].count("challenge") > 150 and d.breaker_open
+    with pytest.raises(ValueError):
+        _decider("sometimes")
+
+
+def test_decider_snapshot_from_before_scopes_keeps_the_old_behaviour():
+    d = _decider()
+    state = d.__getstate__()
+    del state["scope"], state["loosened"]
+    old = type(d).__new__(type(d))
+    old.__setstate__(state)
+    assert old.scope == "all" and old.guarding
+    again = pickle.loads(pickle.dumps(d))
+    assert again.scope == "loosened" and not again.guarding
