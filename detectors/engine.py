@@ -52,6 +52,9 @@ __all__ = ["Engine", "Assessment"]
 
 _PRIOR = np.array([k.prior_p for k in KINDS], dtype=np.float64)
 _LINKW = tuple(k.link for k in KINDS)
+# near-duplicate texts (LSH bands of usernames, display names, bios): while one is
+# bursting it links like a rare value (see :meth:`Engine._score_keys`)
+_TEXT = tuple(k.name in ("uname_sim", "dname_sim", "bio_sim") for k in KINDS)
 _IS_ID = tuple(k.group == "id" for k in KINDS)
 _EMAIL_DOMAIN = KIND_INDEX["email_domain"]
 _FULL_SURPRISE = 6.0  # -log10 P: a one-in-a-million count gives a key its full weight
@@ -228,8 +231,9 @@ class Engine:
         return None
 
     def _score_keys(self, sig: Signature, t: float, pending: float, learn: bool = False):
-        """Per key: burst z-score, rarity (for linking), baseline share, and weight
-        (burst factor x specificity: what sharing the key says about a wave).
+        """Per key: burst z-score, rarity (for linking; a bursting near-duplicate text
+        counts as rare as its weight), baseline share, and weight (burst factor x
+        specificity: what sharing the key says about a wave).
         ``learn`` first counts the signup in the current sketch."""
         keys = np.array(sig.keys, dtype=np.uint64)
         pri = _PRIOR.take(sig.kinds)
@@ -243,6 +247,12 @@ class Engine:
         surprise = BurstDetector.surprise(a, e)
         ws = _clip(surprise * (self.config["burst_sensitivity"] / _FULL_SURPRISE), 0.0, 1.0) * spec
         rar, ws = rar.tolist(), ws.tolist()
+        # a near-duplicate text arriving far more often than its baseline says is
+        # specific *now* (MIDAS: what bursts links), however common texts of its kind
+        # are a priori: accounts sharing a bio template in a burst link on it alone
+        for i, c in enumerate(sig.kinds):
+            if _TEXT[c] and ws[i] > rar[i]:
+                rar[i] = ws[i]
         # the shape of an address is set by whoever runs a private domain (campus,
         # company): it says something about the account only at a provider many people
         # share; ignore it when the domain is rare

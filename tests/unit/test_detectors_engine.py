@@ -223,3 +223,34 @@ def test_engine_makes_no_cyclic_garbage(traffic):
         gc.enable()
     assert decisions, "the traffic exercised waves and decisions"
     assert found == 0, f"{found} objects in unreachable cycles: {kinds}"
+
+
+def test_a_bursting_bio_template_links_accounts_that_share_nothing_else():
+    """Accounts whose only lookalike trait is one of a few bio templates, signing up
+    seconds apart (like the cresci-2017 social spambots, which have no network, device
+    or e-mail fields), form waves: a near-duplicate text that bursts links on its own."""
+    import random
+    r = random.Random(7)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+
+    def word(n):
+        return "".join(r.choice(letters) for _ in range(n))
+
+    t, events = 1_500_000_000.0, []
+    for i in range(300):  # organic: a sparse sample, a signup every ~12 hours (as in the data sets)
+        t += r.expovariate(1 / 43200)
+        events.append(Signup(f"o{i}", t, word(r.randint(5, 11)) + str(r.randint(0, 99)),
+                             display_name=f"{word(5).title()} {word(7).title()}", bio=f"{word(6)} {word(8)} {word(5)}",
+                             lang="en"))
+    bios = ["Love to travel, connect with new friends and oh yeah I am a blogger",
+            "Fashion student and want to be full time designer!",
+            "Writer, business oriented, web master and general geek!"]
+    for i in range(60):  # the wave: 60 in 20 minutes, handles and names as organic as the rest
+        t += r.uniform(5, 35)
+        events.append(Signup(f"w{i}", t, word(r.randint(5, 11)) + str(r.randint(0, 99)),
+                             display_name=f"{word(5).title()} {word(7).title()}", bio=bios[i % 3], lang="en"))
+    e = Engine(seed=3)
+    out = run(e, events)
+    acted = {d.account_id for d in out if d.action in ("suspend", "challenge")}
+    assert len({a for a in acted if a.startswith("w")}) >= 30
+    assert not {a for a in acted if a.startswith("o")}
