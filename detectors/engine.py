@@ -439,6 +439,10 @@ class Engine:
             m = acc.match if acc is not None else 0.0
         if acc is not None and acc.coact:
             m = max(m, 0.75)  # it acted in lockstep with other members
+        elif w.by_activity:
+            # a lockstep wave's evidence is what its members did together; an account
+            # that joined it by looking like a member at signup carries none of it
+            m = min(m, 0.3)
         return m
 
     def _evaluate(self, w: Wave, t: float, newcomers: Iterable[tuple] = ()) -> list[Decision]:

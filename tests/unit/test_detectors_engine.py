@@ -223,3 +223,23 @@ def test_engine_makes_no_cyclic_garbage(traffic):
         gc.enable()
     assert decisions, "the traffic exercised waves and decisions"
     assert found == 0, f"{found} objects in unreachable cycles: {kinds}"
+
+
+def test_a_lockstep_wave_suspends_only_members_that_acted_in_lockstep():
+    # a lockstep wave's evidence is what its members did together: an account that
+    # joined it because its profile looked like a member's at signup (an organic
+    # newcomer sharing a mail provider and a locale) is not suspended for it
+    from detectors.waves import Wave
+
+    e = Engine(seed=1)
+    w = Wave("wlock", 100.0)
+    w.by_activity = True
+    e._waves[w.wave_id] = w
+    e._policy.track("joined-at-signup", w.wave_id, 100.0).match = 0.9
+    acted = e._policy.track("acted", w.wave_id, 100.0)
+    acted.coact = True
+    ev = w.evidence()
+    assert e._member_match(w, ev, "joined-at-signup", -1) < 0.5
+    assert e._member_match(w, ev, "acted", -1) >= 0.5
+    w.by_activity = False  # in a wave formed by signups the profile match decides
+    assert e._member_match(w, ev, "joined-at-signup", -1) == 0.9
