@@ -6,9 +6,13 @@ reply with the same template within minutes. For each activity of a young accoun
 this detector
 
 1. keeps decayed counts per target (a followed account, a post, a near-duplicate
-   text band) now and over a long baseline; a target is *specific* when its hits now
-   are surprisingly many for its baseline share (the accounts every newcomer is
-   suggested to follow are hit all the time, and are not);
+   text band) now and over a long baseline; a target is *specific* when its recent
+   hits are a surprisingly large part of its hits (a two-sample binomial test against
+   the part recent activity is of all activity, so that a young baseline asks for more
+   hits) and at least ``min_ratio`` times its usual rate (the accounts every newcomer
+   is suggested to follow are hit all the time, and are not; nor are they when an
+   app-store feature makes them three times as busy). Hits of a bursting target are
+   held out of the baseline for up to ``hold`` seconds;
 2. finds, through a hash-chain index of recent activities, the other young accounts
    that hit the same specific target within ``window`` seconds;
 3. counts, per pair of accounts, the distinct specific targets they share, and
@@ -30,12 +34,29 @@ import zlib
 from typing import Optional
 
 from detectors.bounded import LRUDict, Memo
-from detectors.burst import poisson_surprise
 from detectors.keyed import KeyedHasher
 from detectors.minhash import MinHashLSH, normalize_text
 from detectors.recent import RecentIndex
 
-__all__ = ["CoActivityLinker"]
+__all__ = ["CoActivityLinker", "binomial_surprise"]
+
+
+def binomial_surprise(k: float, n: float, p: float) -> float:
+    """``-log10`` of the Chernoff bound on ``P(X >= k)`` for ``X ~ Binomial(n, p)``
+    (counts may be decayed, i.e. fractional); 0 when ``k <= n p``.
+
+    >>> round(binomial_surprise(10, 10, 0.5), 2), binomial_surprise(3, 10, 0.5)
+    (3.01, 0.0)
+    """
+    if n <= 0.0 or k <= n * p:
+        return 0.0
+    if p <= 0.0:
+        return 300.0
+    q = min(1.0, k / n)
+    kl = q * math.log(q / p)
+    if q < 1.0:
+        kl += (1.0 - q) * math.log((1.0 - q) / (1.0 - p))
+    return min(300.0, n * kl / math.log(10))
 
 
 class CoActivityLinker:
@@ -53,6 +74,11 @@ class CoActivityLinker:
         every newcomer is suggested to follow are hit often, but not surprisingly often.
     max_share
         Largest baseline share of young-account activity a specific target may have.
+    min_ratio
+        How many times its usual rate a target's recent hits must be to be specific.
+    hold
+        Seconds a target's hits are held out of the baseline while it bursts (then they
+        are learned: a burst that lasts is the new normal).
     min_text
         Shortest text compared as near-duplicate.
     warmup
@@ -76,13 +102,15 @@ class CoActivityLinker:
     """
 
     def __init__(self, window: float = 900.0, min_shared: int = 2, min_surprise: float = 3.0,
-                 max_share: float = 0.003,
+                 max_share: float = 0.003, min_ratio: float = 5.0, hold: float = 3600.0,
                  min_text: int = 20, warmup: float = 1000.0, capacity: int = 1 << 16,
                  current_half_life: float = 900.0, baseline_half_life: float = 86400.0, seed: int = 0):
         self.window = window
         self.min_shared = min_shared
         self.min_surprise = min_surprise
         self.max_share = max_share
+        self.min_ratio = min_ratio
+        self.hold = hold
         self.min_text = min_text
         self.warmup = warmup
         self._h_cur = math.log(2) / current_half_life
@@ -102,6 +130,8 @@ class CoActivityLinker:
     def __setstate__(self, state):
         self.__dict__.update(state)
         self.__dict__.setdefault("_memo", Memo(1 << 14))  # pickled before the memo existed
+        self.__dict__.setdefault("min_ratio", 5.0)  # pickled before the ratio test
+        self.__dict__.setdefault("hold", 3600.0)  # ... and before held hits were learned
 
     def targets(self, target: Optional[str], text: Optional[str]) -> list[int]:
         """Keys of one activity: its target and the bands of its text."""
@@ -140,16 +170,34 @@ class CoActivityLinker:
             e[2] = t
         else:  # no time has passed: no decay (a factor of exactly 1)
             e[0] += 1.0
-        share = (e[1] + 0.1) / (self._base_total + 10.0)
+        # the target's history: the baseline learned its recent hits too, and on a young
+        # baseline a new target's own burst would otherwise be most of its history
+        hist = max(0.0, e[1] - e[0])
+        share = (hist + 0.1) / (max(0.0, self._base_total - self._cur_total) + 10.0)
         if e[0] < 1.5 or share > self.max_share:  # first recent hit, or where everyone goes
             e[1] += 1.0
             return 0.0
-        surprise = poisson_surprise(e[0], share * self._cur_total)
+        # are the target's recent hits a larger part of its hits than recent activity is
+        # of all activity? (a two-sample test: on a young baseline, where recent activity
+        # is most of it, only many hits are a surprise)
+        surprise = binomial_surprise(e[0], e[0] + hist, self._cur_total / self._base_total)
+        if e[0] < self.min_ratio * share * self._cur_total:
+            # a few times its usual rate (the accounts an app suggests, during an
+            # app-store feature) is a popular target, not a specific one
+            surprise = 0.0
         if not self._bursting(surprise):
+            e[1] += 1.0
+        elif len(e) == 3:
             # a protected baseline: hits of a target while it bursts do not teach it that
             # the burst is normal (a campaign hitting its customers would otherwise make
-            # them "where everyone goes" within minutes and hide its own lockstep)
-            e[1] += 1.0
+            # them "where everyone goes" within minutes and hide its own lockstep) ...
+            e += [1.0, t]  # held-back hits (not decayed: held an hour at most), since when
+        else:
+            e[3] += 1.0
+            if t - e[4] > self.hold:  # ... unless it lasts: then it is the new normal
+                e[1] += e[3]
+                e[3] = 0.0
+                e[4] = t
         return surprise
 
     def _bursting(self, surprise: float) -> bool:

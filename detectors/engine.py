@@ -449,6 +449,10 @@ class Engine:
             m = acc.match if acc is not None else 0.0
         if acc is not None and acc.coact:
             m = max(m, 0.75)  # it acted in lockstep with other members
+        elif w.by_activity:
+            # a lockstep wave's evidence is what its members did together; an account
+            # that joined it by looking like a member at signup carries none of it
+            m = min(m, 0.3)
         return m
 
     def _evaluate(self, w: Wave, t: float, newcomers: Iterable[tuple] = ()) -> list[Decision]:
@@ -620,11 +624,11 @@ class Engine:
         out: list[Decision] = []
         acc = self._policy.peek(ev.account_id)
         w = self._wave(acc.wave) if acc is not None and acc.wave is not None else None
-        if (w is None or w.by_activity) and ev.account_id in self._young:
+        if (w is None or w.by_activity or self._weak(w)) and ev.account_id in self._young:
             # members of signup-formed waves are counted by that wave's lockstep tracker
             for a, b in self._linker.learn_one(ev.account_id, ev.ts, ev.target, ev.text):
                 out += self._coact(a, b, ev.ts)
-            if w is None and acc is not None and acc.wave is not None:
+            if acc is not None and acc.wave is not None and (w is None or acc.wave != w.wave_id):
                 w = self._wave(acc.wave)
         if w is None:
             return out
@@ -640,6 +644,23 @@ class Engine:
         sig = Signature(list(slot.keys), list(slot.kinds), [""] * len(slot.keys))
         _, z, _, _, ws = self._score_keys(sig, t, 0.0)
         return sig.keys, sig.kinds, ws, z
+
+    @staticmethod
+    def _weak(w: Optional[Wave]) -> bool:
+        """A wave formed by signups that never reached the challenge level and that no
+        shared origin explains: its members looked alike at signup, no more, and may act
+        in lockstep with others. (A campus or a company onboarding shares a network and a
+        mail domain: its members act together for a reason and stay in their wave.)"""
+        return w is not None and not w.by_activity and not (w.flagged or w.confirmed or w.label_confirmed
+                                                            or w.cleared) and w.evidence().explained < 0.5
+
+    def _leave(self, slot) -> None:
+        """Take a member out of its weak signup wave's member list (its counts stay:
+        the wave only ever looked weak)."""
+        old = self._wave(slot.wave, live_only=False)
+        if old is not None:
+            old.members = [m for m in old.members if m[0] != slot.account_id]
+        slot.wave = None
 
     def _coact(self, a: str, b: str, t: float) -> list[Decision]:
         """Two young accounts acted on the same unusual targets together.
@@ -660,7 +681,9 @@ class Engine:
         for slot in slots:
             wv = self._wave(slot.wave) if slot.wave is not None else None
             if slot.wave is not None and (wv is None or not wv.by_activity):
-                return []  # in a signup-formed (or closed) wave
+                if not self._weak(self._wave(slot.wave, live_only=False)):
+                    return []  # in a signup-formed (or closed) wave
+                wv = None  # a weak lookalike wave at signup: free to act in lockstep
             waves.append(wv)
         if waves[0] is None and waves[1] is None:
             w = Wave(self._new_wave_id(slots[0].account_id, slots[0].ts), min(s.ts for s in slots))
@@ -676,6 +699,8 @@ class Engine:
         touched = []
         for slot in slots:
             changed = False
+            if slot.wave is not None and slot.wave != w.wave_id:
+                self._leave(slot)
             if slot.wave is None:
                 keys, kinds, ws, z = self._slot_weights(slot, t)
                 w.add_member(slot.account_id, slot.seq, slot.ts, keys, kinds, ws, z)

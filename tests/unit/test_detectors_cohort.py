@@ -20,6 +20,23 @@ def _organic(lk: CoActivityLinker, r: random.Random, t0: float, t1: float, links
     return t
 
 
+def _campaign(lk: CoActivityLinker, r: random.Random, t: float, n: int, gap: float, customers: list,
+              post: str, organic_links: list, prefix: str = "bot", step: float = 0.5) -> dict:
+    """``n`` new accounts, one every ``gap`` s, each following 3 customers and reposting
+    ``post`` ``step`` s apart (organic traffic goes on around them); returns
+    ``{account: when it signed up}`` for the accounts linked."""
+    linked_at: dict = {}
+    for i in range(n):
+        acct = f"{prefix}{i}"
+        start = t + gap * i
+        for j, tg in enumerate(r.sample(customers, 3) + [post]):
+            for a, b in lk.learn_one(acct, start + step * j, target=tg):
+                for x in (a, b):
+                    linked_at.setdefault(x, start)
+        _organic(lk, r, start + 4 * step, start + gap, organic_links)
+    return linked_at
+
+
 def test_a_long_campaign_stays_linked_and_organic_traffic_does_not_link():
     r = random.Random(7)
     lk = CoActivityLinker(seed=3)
@@ -28,17 +45,8 @@ def test_a_long_campaign_stays_linked_and_organic_traffic_does_not_link():
     assert organic_links == []
     # a campaign: one new account every 20 s for 40 minutes, each following 3 of the
     # campaign's 5 customers and reposting its post (organic traffic goes on around it)
-    customers = [f"cust-{i}" for i in range(5)]
-    linked_at: dict = {}
-    for i in range(120):
-        acct = f"bot{i}"
-        start = t + 20.0 * i
-        targets = r.sample(customers, 3) + ["campaign-post"]
-        for j, tg in enumerate(targets):
-            for a, b in lk.learn_one(acct, start + 3.0 * j, target=tg):
-                for x in (a, b):
-                    linked_at.setdefault(x, start)
-        _organic(lk, r, start + 12.0, start + 20.0, organic_links)
+    linked_at = _campaign(lk, r, t, 120, 20.0, [f"cust-{i}" for i in range(5)], "campaign-post", organic_links,
+                          step=3.0)
     bots = [f"bot{i}" for i in range(120)]
     assert sum(1 for b in bots if b in linked_at) >= 110
     # the hits of the campaign never taught the baseline that its targets are normal:
@@ -55,3 +63,48 @@ def test_warm_up_learns_everything_and_no_target_is_specific_before_it_ends():
         links += lk.learn_one(f"a{i}", 10.0 + i, target="t1")
         links += lk.learn_one(f"a{i}", 10.5 + i, target="t2")
     assert links == []
+
+
+def test_a_campaign_on_new_targets_is_linked_on_a_young_baseline():
+    # 40 minutes after start, most of what the baseline has seen is recent: a new
+    # target's own burst used to be most of its history, and it never looked surprising
+    r = random.Random(11)
+    lk = CoActivityLinker(seed=5)
+    organic_links: list = []
+    t = _organic(lk, r, 0.0, 2400.0, organic_links)
+    linked = _campaign(lk, r, t, 60, 5.0, [f"cust-{i}" for i in range(5)], "campaign-post", organic_links)
+    assert sum(1 for i in range(60) if f"bot{i}" in linked) >= 40
+    assert not [p for p in organic_links if not (p[0].startswith("bot") and p[1].startswith("bot"))]
+
+
+def test_popular_targets_a_few_times_busier_than_usual_do_not_link():
+    # an app-store feature: four times as many newcomers as usual follow 3 of the 5
+    # accounts the app suggests, for 40 minutes; those accounts are popular, not specific
+    r = random.Random(5)
+    lk = CoActivityLinker(seed=2)
+    suggested = [f"sugg-{i}" for i in range(5)]
+    links: list = []
+    t, n = 0.0, 0
+    while t < 13200.0:
+        busy = t >= 10800.0
+        acct = f"{'spike' if busy else 'o'}{n}"
+        onboard = r.random() < (0.04 if busy else 0.01)
+        for j, tg in enumerate(r.sample(suggested, 3) if onboard else
+                               [f"post-{r.randrange(20_000)}" for _ in range(3)]):
+            links += lk.learn_one(acct, t + 0.5 * j, target=tg)
+        t += 1.5
+        n += 1
+    assert links == []
+
+
+def test_a_burst_that_lasts_becomes_the_baseline():
+    # hits held back while a target bursts are learned after ``hold``: customers that
+    # stay this busy for hours are the new normal and stop linking their visitors (a
+    # baseline that never learned them linked every newcomer who followed two of them)
+    r = random.Random(3)
+    lk = CoActivityLinker(seed=4, hold=1800.0)
+    organic_links: list = []
+    t = _organic(lk, r, 0.0, 7200.0, organic_links)
+    linked = _campaign(lk, r, t, 300, 30.0, [f"cust-{i}" for i in range(4)], "news-post", organic_links, "fan")
+    assert sum(1 for i in range(60) if f"fan{i}" in linked) >= 50  # its first half hour
+    assert sum(1 for i in range(240, 300) if f"fan{i}" in linked) <= 6  # two hours on

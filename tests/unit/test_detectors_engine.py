@@ -254,3 +254,58 @@ def test_a_bursting_bio_template_links_accounts_that_share_nothing_else():
     acted = {d.account_id for d in out if d.action in ("suspend", "challenge")}
     assert len({a for a in acted if a.startswith("w")}) >= 30
     assert not {a for a in acted if a.startswith("o")}
+
+
+def test_a_lockstep_wave_suspends_only_members_that_acted_in_lockstep():
+    # a lockstep wave's evidence is what its members did together: an account that
+    # joined it because its profile looked like a member's at signup (an organic
+    # newcomer sharing a mail provider and a locale) is not suspended for it
+    from detectors.waves import Wave
+
+    e = Engine(seed=1)
+    w = Wave("wlock", 100.0)
+    w.by_activity = True
+    e._waves[w.wave_id] = w
+    e._policy.track("joined-at-signup", w.wave_id, 100.0).match = 0.9
+    acted = e._policy.track("acted", w.wave_id, 100.0)
+    acted.coact = True
+    ev = w.evidence()
+    assert e._member_match(w, ev, "joined-at-signup", -1) < 0.5
+    assert e._member_match(w, ev, "acted", -1) >= 0.5
+    w.by_activity = False  # in a wave formed by signups the profile match decides
+    assert e._member_match(w, ev, "joined-at-signup", -1) == 0.9
+
+
+def _weak_wave_member(e: Engine, account_id: str, t: float):
+    """Sign ``account_id`` up and put it alone into a signup wave that stayed weak."""
+    from detectors.waves import Wave
+
+    e.process(Signup(account_id, t, f"user_{account_id}"))
+    w = Wave(f"wsig-{account_id}", t)
+    e._waves[w.wave_id] = w
+    slot = e._recent.get(e._young.peek(account_id))
+    w.add_member(account_id, slot.seq, t, [], [], [])
+    slot.wave = w.wave_id
+    e._policy.track(account_id, w.wave_id, t)
+    return w
+
+
+def test_members_of_a_weak_signup_wave_can_act_in_lockstep():
+    # a lookalike wave at signup that never reached the challenge level does not hide
+    # its members' lockstep: they join the lockstep wave (and leave the weak one)
+    e = Engine(seed=1)
+    weak = _weak_wave_member(e, "a", 100.0)
+    e.process(Signup("b", 101.0, "bob_b"))
+    e._coact("a", "b", 200.0)
+    lock = e._wave(e._policy.peek("a").wave)
+    assert lock is not None and lock.by_activity and lock is e._wave(e._policy.peek("b").wave)
+    assert e._policy.peek("a").coact and lock.co_members == 2
+    assert "a" not in [m for m, _ in weak.members]
+    # a flagged signup wave keeps its members (so does one a shared origin explains,
+    # a company onboarding: see Engine._weak)
+    e2 = Engine(seed=1)
+    flagged = _weak_wave_member(e2, "c", 100.0)
+    flagged.flagged = True
+    e2.process(Signup("d", 101.0, "dan_d"))
+    assert e2._coact("c", "d", 200.0) == [] and e2._policy.peek("c").wave == flagged.wave_id
+    assert not e2._weak(flagged)
