@@ -63,6 +63,7 @@ class Ingest:
         #: (topic, partition) -> last offset fully handled (forwarded or dead-lettered);
         #: heartbeats report this, not Faust's read offset, which runs ahead by its buffer
         self.done: dict[tuple, int] = {}
+        self._valid: dict = {}
 
     async def handle_batch(self, events, short: str, expected_type: str) -> None:
         """Validate a batch of Faust events; forward the valid ones as ONE detect
@@ -94,7 +95,10 @@ class Ingest:
             await self.dead_letter.send(key=f"{topic}:{partition}:{offset}".encode(),
                                         value=orjson.dumps(rec))
             return None
-        self.m.events.labels(short, "valid").inc()
+        valid = self._valid.get(short)
+        if valid is None:  # the labelled child, looked up once per topic
+            valid = self._valid[short] = self.m.events.labels(short, "valid")
+        valid.inc()
         return {"e": event_to_wire(ev), "src": [short, partition, offset], "ingest": timestamp_ms}
 
 
