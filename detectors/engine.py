@@ -262,19 +262,19 @@ class Engine:
         rec = self._recent
         walk = rec.walk
         lo = rec.oldest_seq()
-        kinds = sig.kinds
-        for i, (k, s0) in enumerate(zip(sig.keys, at[1].tolist())):
+        keys, kinds = sig.keys, sig.kinds
+        for i, s0 in enumerate(at[1].tolist()):
             if s0 < lo:  # fresh key: no remembered carrier
                 continue
-            c = kinds[i]
-            lw = _LINKW[c]
-            if lw <= 0.0 or p[i] > 0.01:
+            pi = p[i]
+            if pi > 0.01:
                 continue
-            w = lw * rar[i]
+            c = kinds[i]
+            w = _LINKW[c] * rar[i]  # rar is in [0, 1]: 0 for a kind that does not link
             if w < 0.1:
                 continue
             # a common value only links through its latest carriers (in a burst, the wave)
-            for s in walk(k, s0, t, None if p[i] < 1e-3 else 4, i):
+            for s in walk(keys[i], s0, t, None if pi < 1e-3 else 4, i):
                 key = (s, c)
                 if per.get(key, 0.0) < w:
                     per[key] = w

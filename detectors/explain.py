@@ -11,6 +11,7 @@ that name the features a decision rested on.
 """
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timezone
 
@@ -32,6 +33,11 @@ def scrub(text: str) -> str:
     text = _IPV4.sub("<ip>", text)
     text = _IPV6.sub("<ip>", text)
     return _PHONE.sub("<phone>", text)
+
+
+# the traits of a wave are scrubbed again for each member it decides on: memoised (a pure
+# function of the text, bounded)
+_scrub = functools.lru_cache(maxsize=1 << 12)(scrub)
 
 
 def hhmm(ts: float) -> str:
@@ -66,7 +72,7 @@ def wave_reasons(size: int, first_seen: float, traits: list[str], top_z: float, 
 def wave_context(size: int, first_seen: float, traits: list[str], top_z: float, lockstep: int,
                  spam_labels: int, coact: int = 0) -> list[str]:
     """The reasons that describe the wave (the same for each of its members)."""
-    shared = [scrub(t) for t in traits]
+    shared = [_scrub(t) for t in traits]
     if shared:
         head = f"{size} accounts since {hhmm(first_seen)} UTC share {_join(shared)}"
     elif coact:

@@ -109,12 +109,12 @@ class RecentIndex:
         where ``key`` probably sits in a carrier's keys (signups of one layout list
         their traits in the same order); a key found twice in one signup has one
         chain, so any of its positions leads on the same way."""
-        lo = self._next - self.capacity
+        lo = max(self._next - self.capacity, 0)
         tmin = t - self.window
         n = self.max_walk if limit is None else limit
         ring, cap = self._ring, self.capacity
         out = []
-        while s >= 0 and s >= lo and n > 0:
+        while s >= lo and n > 0:
             slot = ring[s % cap]
             if slot.ts < tmin:
                 break
