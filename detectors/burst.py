@@ -248,7 +248,7 @@ class BurstDetector:
         w = self.prior_weight
         p = (b + w * pri) / (base_total + w)
         e = p * max(cur_total + pending, 1.0)
-        return a + pending, e, p
+        return (a + pending if pending else a), e, p  # (counts are never -0.0: a + 0.0 == a)
 
     @staticmethod
     def chi2(a: np.ndarray, e: np.ndarray) -> np.ndarray:
