@@ -113,9 +113,10 @@ class CoActivityLinker:
             out += self._memo.lookup(text, self._text_keys, text)
         return out
 
-    def _text_keys(self, text: str) -> list[int]:
+    def _text_keys(self, text: str) -> tuple:
+        # a tuple (memoised): the garbage collector stops tracking a tuple of ints
         sig = self._lsh.signature(normalize_text(text))
-        return [self._hasher.bytes_id("text", b) for b in self._lsh.bands_of(sig)]
+        return tuple([self._hasher.bytes_id("text", b) for b in self._lsh.bands_of(sig)])
 
     def _count(self, key: int, t: float) -> float:
         """Count a hit of a target; return how surprising its recent hits are,

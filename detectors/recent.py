@@ -16,7 +16,7 @@ Inf. Theory 1977; Deutsch, Gailly. RFC 1950/1951 (zlib hash chains).
 from __future__ import annotations
 
 from array import array
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Sequence
 
 import numpy as np
 
@@ -24,11 +24,13 @@ __all__ = ["RecentIndex", "Slot"]
 
 
 class Slot:
-    """One remembered signup."""
+    """One remembered signup (or activity): its keys and, per key, the sequence number
+    of that key's previous carrier (``array`` of many keys, ``tuple`` of a few)."""
 
     __slots__ = ("seq", "ts", "account_id", "keys", "kinds", "prevs", "wave", "flagged", "learned")
 
-    def __init__(self, seq: int, ts: float, account_id: str, keys: array, kinds: bytes, prevs: array):
+    def __init__(self, seq: int, ts: float, account_id: str, keys: Sequence[int], kinds: bytes,
+                 prevs: Sequence[int]):
         self.seq = seq
         self.ts = ts
         self.account_id = account_id
@@ -146,9 +148,12 @@ class RecentIndex:
             ka = array("Q", keys)
             if len(ka) <= 4:  # few keys (activities): plain indexing beats NumPy's call overhead
                 mask = self._mask
-                prevs = array("q", [head.item(k & mask) for k in ka])
+                prevs = tuple([head.item(k & mask) for k in ka])
                 for k in ka:
                     head[k & mask] = seq
+                # as tuples of ints, which the garbage collector stops tracking (arrays it
+                # tracks for as long as they live: a full collection would walk every one)
+                ka = tuple(ka)
             else:
                 idx, prev = self.lookup(np.frombuffer(ka, dtype=np.uint64))
                 prevs = array("q", prev.tobytes())

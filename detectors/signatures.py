@@ -297,7 +297,7 @@ class SignatureExtractor:
         self.lsh = MinHashLSH(bands=bands, rows=rows, ngram=3, seed=seed)
         self._salt = [hasher.key_id("lsh-salt", k.name) for k in KINDS]
         self._cache = Memo(self.CACHE)  # what a field's traits depend on -> :meth:`_traits`
-        self._lsh_cache: dict = {}  # (kind, text) -> band keys
+        self._lsh_cache: dict = {}  # (kind, text) -> band keys (a tuple)
         self._kept = Memo(self.KEPT)  # account -> (signup, signature) kept by extract(keep=True)
 
     #: entries per cache; a full cache is emptied (bounded, and values recur within minutes)
@@ -337,7 +337,7 @@ class SignatureExtractor:
                 todo = items
             keys = self.lsh.text_band_keys([text for _, text, _ in todo], [self._salt[_K[kind]] for kind, _, _ in todo])
             for (kind, text, _), ks in zip(todo, keys):
-                cache[(kind, text)] = ks
+                cache[(kind, text)] = tuple(ks)  # tuples of ints leave the garbage collector's lists
         out = []
         for kind, text, label in items:
             ks = cache[(kind, text)]
