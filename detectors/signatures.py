@@ -81,6 +81,7 @@ _K = KIND_INDEX
 _SEPARATORS = frozenset("._-")
 _MASK48 = ((1 << 48) - 1) << 80
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_IPV4_ASCII = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\Z")
 _IPV6_FULL = re.compile(r"[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){7}\Z")
 _REF_HOST = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/?#]*@)?([^/?#:]+)")
 
@@ -177,6 +178,12 @@ def ip_prefixes(ip: str) -> list[tuple[str, str]]:
     >>> ip_prefixes("not an ip")
     []
     """
+    m = _IPV4_ASCII.match(ip)
+    if m is not None:  # fastest path: IPv4 in ASCII digits
+        a, b, c, d = (int(x) for x in m.groups())
+        if a <= 255 and b <= 255 and c <= 255 and d <= 255:
+            return [("ip24", f"{a}.{b}.{c}.0/24"), ("ip16", f"{a}.{b}.0.0/16")]
+        return []
     parts = ip.split(".")
     if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 for p in parts):  # fast path, IPv4
         if all(int(p) <= 255 for p in parts):
