@@ -95,7 +95,7 @@ class CoActivityLinker:
         self._base_total = 0.0
         self._cur_total = 0.0
         self._t_total = None
-        self._recent = RecentIndex(capacity=capacity, table_bits=20, window=window, max_walk=12)
+        self._recent = RecentIndex(capacity=capacity, table_bits=20, window=window, max_walk=12, light=True)
         self._pairs = LRUDict(capacity * 2)  # (a, b) -> set of shared targets
         self._memo = Memo(1 << 14)  # text -> keys: templates recur
 
@@ -173,7 +173,7 @@ class CoActivityLinker:
             seen = set()  # one activity adds at most one shared target to a pair
             for k in specific:
                 for s in self._recent.carriers(k, t):
-                    other = self._recent.get(s).account_id
+                    other = self._recent.account(s)
                     if other == account_id or other in seen:
                         continue
                     seen.add(other)

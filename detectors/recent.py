@@ -16,7 +16,8 @@ Inf. Theory 1977; Deutsch, Gailly. RFC 1950/1951 (zlib hash chains).
 from __future__ import annotations
 
 from array import array
-from typing import Any, Iterable, Optional, Sequence
+from operator import attrgetter, itemgetter
+from typing import Iterable, Optional
 
 import numpy as np
 
@@ -24,13 +25,11 @@ __all__ = ["RecentIndex", "Slot"]
 
 
 class Slot:
-    """One remembered signup (or activity): its keys and, per key, the sequence number
-    of that key's previous carrier (``array`` of many keys, ``tuple`` of a few)."""
+    """One remembered signup."""
 
     __slots__ = ("seq", "ts", "account_id", "keys", "kinds", "prevs", "wave", "flagged", "learned")
 
-    def __init__(self, seq: int, ts: float, account_id: str, keys: Sequence[int], kinds: bytes,
-                 prevs: Sequence[int]):
+    def __init__(self, seq: int, ts: float, account_id: str, keys: array, kinds: bytes, prevs: array):
         self.seq = seq
         self.ts = ts
         self.account_id = account_id
@@ -55,6 +54,11 @@ class RecentIndex:
         Seconds of event time a neighbour stays findable.
     max_walk
         Longest chain walk per key.
+    light
+        Remember read-only records instead of :class:`Slot` objects: :meth:`get` returns
+        a plain tuple ``(ts, keys, prevs, account_id)`` (the co-activity index, one per
+        activity). The garbage collector stops tracking a tuple of atoms, while it walks
+        every live :class:`Slot` in each full collection.
 
     Examples
     --------
@@ -65,29 +69,51 @@ class RecentIndex:
     ['b', 'a']
     >>> list(ri.carriers(11, 100.0))   # outside the window
     []
+    >>> lr = RecentIndex(capacity=8, table_bits=8, window=60, light=True)
+    >>> lr.get(lr.add("a", 0.0, [11], b""))
+    (0.0, (11,), (-1,), 'a')
     """
 
     def __init__(self, capacity: int = 1 << 15, table_bits: int = 20, window: float = 7200.0,
-                 max_walk: int = 24):
+                 max_walk: int = 24, light: bool = False):
         if capacity < 1 or not 4 <= table_bits <= 28:
             raise ValueError("capacity >= 1 and 4 <= table_bits <= 28")
         self.capacity = capacity
         self.window = window
         self.max_walk = max_walk
+        self.light = light
         self._mask = (1 << table_bits) - 1
         self._nmask = np.uint64(self._mask)
         self._head = np.full(1 << table_bits, -1, dtype=np.int64)
         self._ring: list = [None] * capacity
         self._next = 0  # next sequence number
+        self._derive()
+
+    def _derive(self) -> None:
+        # how :meth:`walk` reads (ts, keys, prevs) off an entry, and the account (not pickled)
+        self._chain = itemgetter(0, 1, 2) if self.light else attrgetter("ts", "keys", "prevs")
+        self._account = itemgetter(3) if self.light else attrgetter("account_id")
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k not in ("_chain", "_account")}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__dict__.setdefault("light", False)  # pickled before light records existed
+        self._derive()
 
     def __len__(self) -> int:
         return min(self._next, self.capacity)
 
     def get(self, seq: int) -> Optional[Slot]:
-        """The slot with sequence number ``seq`` if still remembered."""
+        """The slot (a tuple if ``light``) with sequence number ``seq`` if still remembered."""
         if seq < 0 or seq >= self._next or seq < self._next - self.capacity:
             return None
         return self._ring[seq % self.capacity]
+
+    def account(self, seq: int) -> str:
+        """The account of a remembered entry (one :meth:`walk` returned)."""
+        return self._account(self._ring[seq % self.capacity])
 
     def carriers(self, key: int, t: float, limit: Optional[int] = None) -> list[int]:
         """Sequence numbers of recent slots carrying ``key``, newest first."""
@@ -114,13 +140,12 @@ class RecentIndex:
         lo = max(self._next - self.capacity, 0)
         tmin = t - self.window
         n = self.max_walk if limit is None else limit
-        ring, cap = self._ring, self.capacity
+        ring, cap, chain = self._ring, self.capacity, self._chain
         out = []
         while s >= lo and n > 0:
-            slot = ring[s % cap]
-            if slot.ts < tmin:
+            ts, keys, prevs = chain(ring[s % cap])
+            if ts < tmin:
                 break
-            keys = slot.keys
             if 0 <= hint < len(keys) and keys[hint] == key:
                 pos = hint
             else:
@@ -129,7 +154,7 @@ class RecentIndex:
                 except ValueError:
                     break  # head or chain overwritten by a colliding key
             out.append(s)
-            s = slot.prevs[pos]
+            s = prevs[pos]
             n -= 1
         return out
 
@@ -148,17 +173,17 @@ class RecentIndex:
             ka = array("Q", keys)
             if len(ka) <= 4:  # few keys (activities): plain indexing beats NumPy's call overhead
                 mask = self._mask
-                prevs = tuple([head.item(k & mask) for k in ka])
+                prevs = array("q", [head.item(k & mask) for k in ka])
                 for k in ka:
                     head[k & mask] = seq
-                # as tuples of ints, which the garbage collector stops tracking (arrays it
-                # tracks for as long as they live: a full collection would walk every one)
-                ka = tuple(ka)
             else:
                 idx, prev = self.lookup(np.frombuffer(ka, dtype=np.uint64))
                 prevs = array("q", prev.tobytes())
                 head[idx] = seq
-        self._ring[seq % self.capacity] = Slot(seq, ts, account_id, ka, kinds, prevs)
+        if self.light:
+            self._ring[seq % self.capacity] = (ts, tuple(ka), tuple(prevs), account_id)
+        else:
+            self._ring[seq % self.capacity] = Slot(seq, ts, account_id, ka, kinds, prevs)
         self._next = seq + 1
         return seq
 
@@ -173,6 +198,6 @@ class RecentIndex:
         n = len(self)
         per = 0
         if n:
-            s: Any = self._ring[(self._next - 1) % self.capacity]
-            per = 200 + 16 * len(s.keys)
+            keys = self._chain(self._ring[(self._next - 1) % self.capacity])[1]
+            per = 200 + 16 * len(keys)
         return self._head.nbytes + n * per
