@@ -49,6 +49,9 @@ def hhmm(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%H:%M")
 
 
+_hhmm = functools.lru_cache(maxsize=1 << 10)(hhmm)  # a wave's start, again for each member
+
+
 def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -74,11 +77,11 @@ def wave_context(size: int, first_seen: float, traits: list[str], top_z: float, 
     """The reasons that describe the wave (the same for each of its members)."""
     shared = [_scrub(t) for t in traits]
     if shared:
-        head = f"{size} accounts since {hhmm(first_seen)} UTC share {_join(shared)}"
+        head = f"{size} accounts since {_hhmm(first_seen)} UTC share {_join(shared)}"
     elif coact:
-        head = f"{size} accounts since {hhmm(first_seen)} UTC acted in lockstep on the same unusual targets"
+        head = f"{size} accounts since {_hhmm(first_seen)} UTC acted in lockstep on the same unusual targets"
     else:
-        head = f"{size} accounts since {hhmm(first_seen)} UTC share several weak traits"
+        head = f"{size} accounts since {_hhmm(first_seen)} UTC share several weak traits"
     out = [head]
     if coact >= 2:
         out.append(f"{coact} members followed, liked, reposted or replied to the same unusual targets "

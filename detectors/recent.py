@@ -16,7 +16,6 @@ Inf. Theory 1977; Deutsch, Gailly. RFC 1950/1951 (zlib hash chains).
 from __future__ import annotations
 
 from array import array
-from operator import attrgetter, itemgetter
 from typing import Iterable, Optional
 
 import numpy as np
@@ -87,20 +86,10 @@ class RecentIndex:
         self._head = np.full(1 << table_bits, -1, dtype=np.int64)
         self._ring: list = [None] * capacity
         self._next = 0  # next sequence number
-        self._derive()
-
-    def _derive(self) -> None:
-        # how :meth:`walk` reads (ts, keys, prevs) off an entry, and the account (not pickled)
-        self._chain = itemgetter(0, 1, 2) if self.light else attrgetter("ts", "keys", "prevs")
-        self._account = itemgetter(3) if self.light else attrgetter("account_id")
-
-    def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in ("_chain", "_account")}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self.__dict__.setdefault("light", False)  # pickled before light records existed
-        self._derive()
 
     def __len__(self) -> int:
         return min(self._next, self.capacity)
@@ -113,7 +102,8 @@ class RecentIndex:
 
     def account(self, seq: int) -> str:
         """The account of a remembered entry (one :meth:`walk` returned)."""
-        return self._account(self._ring[seq % self.capacity])
+        e = self._ring[seq % self.capacity]
+        return e[3] if self.light else e.account_id
 
     def carriers(self, key: int, t: float, limit: Optional[int] = None) -> list[int]:
         """Sequence numbers of recent slots carrying ``key``, newest first."""
@@ -140,10 +130,14 @@ class RecentIndex:
         lo = max(self._next - self.capacity, 0)
         tmin = t - self.window
         n = self.max_walk if limit is None else limit
-        ring, cap, chain = self._ring, self.capacity, self._chain
+        ring, cap, light = self._ring, self.capacity, self.light
         out = []
         while s >= lo and n > 0:
-            ts, keys, prevs = chain(ring[s % cap])
+            e = ring[s % cap]
+            if light:
+                ts, keys, prevs, _ = e
+            else:
+                ts, keys, prevs = e.ts, e.keys, e.prevs
             if ts < tmin:
                 break
             if 0 <= hint < len(keys) and keys[hint] == key:
@@ -198,6 +192,6 @@ class RecentIndex:
         n = len(self)
         per = 0
         if n:
-            keys = self._chain(self._ring[(self._next - 1) % self.capacity])[1]
-            per = 200 + 16 * len(keys)
+            e = self._ring[(self._next - 1) % self.capacity]
+            per = 200 + 16 * len(e[1] if self.light else e.keys)
         return self._head.nbytes + n * per
