@@ -91,7 +91,7 @@ class CoActivityLinker:
         self._s1 = self._hasher.key_id("crc", "1") & 0xFFFFFFFF  # targets are public ids: crc32 suffices
         self._s2 = self._hasher.key_id("crc", "2") & 0xFFFFFFFF
         self._lsh = MinHashLSH(bands=2, rows=3, ngram=4, seed=seed + 23)
-        self._targets = LRUDict(capacity * 2)  # key -> [current, baseline, t]
+        self._targets = LRUDict(capacity * 2)  # key -> (current, baseline, t)
         self._base_total = 0.0
         self._cur_total = 0.0
         self._t_total = None
@@ -130,27 +130,29 @@ class CoActivityLinker:
             self._t_total = t
         self._base_total += 1.0
         self._cur_total += 1.0
-        e = self._targets.get(key)
-        if e is None:
-            e = [0.0, 0.0, t]
-            self._targets[key] = e
-        dt = t - e[2]
+        # (current, baseline, time) as a tuple, replaced: the garbage collector stops
+        # tracking a tuple of floats (a list it tracks for as long as it lives)
+        targets = self._targets
+        e = targets.get(key)
+        cur, base, te = (0.0, 0.0, t) if e is None else e
+        dt = t - te
         if dt > 0.0:
-            e[0] = e[0] * math.exp(-self._h_cur * dt) + 1.0
-            e[1] = e[1] * math.exp(-self._h_base * dt)
-            e[2] = t
+            cur = cur * math.exp(-self._h_cur * dt) + 1.0
+            base = base * math.exp(-self._h_base * dt)
+            te = t
         else:  # no time has passed: no decay (a factor of exactly 1)
-            e[0] += 1.0
-        share = (e[1] + 0.1) / (self._base_total + 10.0)
-        if e[0] < 1.5 or share > self.max_share:  # first recent hit, or where everyone goes
-            e[1] += 1.0
+            cur += 1.0
+        share = (base + 0.1) / (self._base_total + 10.0)
+        if cur < 1.5 or share > self.max_share:  # first recent hit, or where everyone goes
+            targets[key] = (cur, base + 1.0, te)
             return 0.0
-        surprise = poisson_surprise(e[0], share * self._cur_total)
+        surprise = poisson_surprise(cur, share * self._cur_total)
         if not self._bursting(surprise):
             # a protected baseline: hits of a target while it bursts do not teach it that
             # the burst is normal (a campaign hitting its customers would otherwise make
             # them "where everyone goes" within minutes and hide its own lockstep)
-            e[1] += 1.0
+            base += 1.0
+        targets[key] = (cur, base, te)
         return surprise
 
     def _bursting(self, surprise: float) -> bool:
