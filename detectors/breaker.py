@@ -145,17 +145,21 @@ class CircuitBreaker:
         if self.first_ts is None:
             self.first_ts = ts
         self.last_ts = ts
-        self._advance(int(ts // self.step))
+        bucket = int(ts // self.step)
+        if bucket != self._bucket:  # most events fall in the current bucket
+            self._advance(bucket)
         if n_suspends:
             if self._recent and self._recent[-1][0] == self._bucket:
                 self._recent[-1][1] += n_suspends
             else:
                 self._recent.append([self._bucket, n_suspends])
             self._count += n_suspends
-        self._check(ts)
-        if n_suspends and degrade and self.tripped:
+        if self.surge_start is not None or self._count >= self.min_count:  # else :meth:`_check` does nothing
+            self._check(ts)
+        tripped = self.surge_start is not None and self.surge_start > self.confirmed_at  # :attr:`tripped`
+        if n_suspends and degrade and tripped:
             self.degraded += n_suspends
-        return self.tripped
+        return tripped
 
     def confirm(self, ts: float) -> None:
         """A person confirmed the surge seen at event time ``ts``.

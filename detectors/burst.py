@@ -39,7 +39,7 @@ from scipy.special import gammainc
 __all__ = ["BurstDetector", "poisson_surprise"]
 
 _RENORM = 600.0  # renormalise when the growth exponent (in half-lives) exceeds this
-_SHIFT = np.uint64(40)
+_SHIFT = np.array(40, dtype=np.uint64)  # 0-d: a cheaper operand than a NumPy scalar
 _min_rows = np.minimum.reduce  # ``a.min(axis)`` without its Python wrapper
 
 
@@ -83,12 +83,14 @@ class _DecayedSketch:
         self._derive()
 
     def _derive(self) -> None:
-        # hash multipliers as a column, and each row's first flat index (not pickled)
+        # hash multipliers as a column, each row's first flat index, the column mask as a
+        # 0-d array (not pickled)
         self._mcol = self.mult[:, None].copy()
         self._rows = np.arange(0, self.cells.size, self.width, dtype=np.uint64)[:, None]
+        self._mask = np.array(self.mask)
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in ("_mcol", "_rows")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_mcol", "_rows", "_mask")}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -110,7 +112,7 @@ class _DecayedSketch:
         """Flat cell indices of ``keys``, shape ``(depth, len(keys))``."""
         x = keys * self._mcol
         x >>= _SHIFT
-        x &= self.mask  # the column: below ``width``, a power of two
+        x &= self._mask  # the column: below ``width``, a power of two
         x |= self._rows
         return x.view(np.intp)
 
@@ -246,7 +248,7 @@ class BurstDetector:
         w = self.prior_weight
         p = (b + w * pri) / (base_total + w)
         e = p * max(cur_total + pending, 1.0)
-        return a + pending, e, p
+        return (a + pending if pending else a), e, p  # (counts are never -0.0: a + 0.0 == a)
 
     @staticmethod
     def chi2(a: np.ndarray, e: np.ndarray) -> np.ndarray:

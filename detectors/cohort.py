@@ -119,11 +119,11 @@ class CoActivityLinker:
         self._s1 = self._hasher.key_id("crc", "1") & 0xFFFFFFFF  # targets are public ids: crc32 suffices
         self._s2 = self._hasher.key_id("crc", "2") & 0xFFFFFFFF
         self._lsh = MinHashLSH(bands=2, rows=3, ngram=4, seed=seed + 23)
-        self._targets = LRUDict(capacity * 2)  # key -> [current, baseline, t]
+        self._targets = LRUDict(capacity * 2)  # key -> [current, baseline, t(, held back, since)]
         self._base_total = 0.0
         self._cur_total = 0.0
         self._t_total = None
-        self._recent = RecentIndex(capacity=capacity, table_bits=20, window=window, max_walk=12)
+        self._recent = RecentIndex(capacity=capacity, table_bits=20, window=window, max_walk=12, light=True)
         self._pairs = LRUDict(capacity * 2)  # (a, b) -> set of shared targets
         self._memo = Memo(1 << 14)  # text -> keys: templates recur
 
@@ -143,9 +143,10 @@ class CoActivityLinker:
             out += self._memo.lookup(text, self._text_keys, text)
         return out
 
-    def _text_keys(self, text: str) -> list[int]:
+    def _text_keys(self, text: str) -> tuple:
+        # a tuple (memoised): the garbage collector stops tracking a tuple of ints
         sig = self._lsh.signature(normalize_text(text))
-        return [self._hasher.bytes_id("text", b) for b in self._lsh.bands_of(sig)]
+        return tuple([self._hasher.bytes_id("text", b) for b in self._lsh.bands_of(sig)])
 
     def _count(self, key: int, t: float) -> float:
         """Count a hit of a target; return how surprising its recent hits are,
@@ -220,7 +221,7 @@ class CoActivityLinker:
             seen = set()  # one activity adds at most one shared target to a pair
             for k in specific:
                 for s in self._recent.carriers(k, t):
-                    other = self._recent.get(s).account_id
+                    other = self._recent.account(s)
                     if other == account_id or other in seen:
                         continue
                     seen.add(other)

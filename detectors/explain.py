@@ -11,6 +11,7 @@ that name the features a decision rested on.
 """
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timezone
 
@@ -34,6 +35,11 @@ def scrub(text: str) -> str:
     return _PHONE.sub("<phone>", text)
 
 
+# the traits of a wave are scrubbed again for each member it decides on: memoised (a pure
+# function of the text, bounded)
+_scrub = functools.lru_cache(maxsize=1 << 12)(scrub)
+
+
 def hhmm(ts: float) -> str:
     """``HH:MM`` UTC of an event time.
 
@@ -41,6 +47,9 @@ def hhmm(ts: float) -> str:
     '10:02'
     """
     return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%H:%M")
+
+
+_hhmm = functools.lru_cache(maxsize=1 << 10)(hhmm)  # a wave's start, again for each member
 
 
 def _join(items: list[str]) -> str:
@@ -66,13 +75,13 @@ def wave_reasons(size: int, first_seen: float, traits: list[str], top_z: float, 
 def wave_context(size: int, first_seen: float, traits: list[str], top_z: float, lockstep: int,
                  spam_labels: int, coact: int = 0) -> list[str]:
     """The reasons that describe the wave (the same for each of its members)."""
-    shared = [scrub(t) for t in traits]
+    shared = [_scrub(t) for t in traits]
     if shared:
-        head = f"{size} accounts since {hhmm(first_seen)} UTC share {_join(shared)}"
+        head = f"{size} accounts since {_hhmm(first_seen)} UTC share {_join(shared)}"
     elif coact:
-        head = f"{size} accounts since {hhmm(first_seen)} UTC acted in lockstep on the same unusual targets"
+        head = f"{size} accounts since {_hhmm(first_seen)} UTC acted in lockstep on the same unusual targets"
     else:
-        head = f"{size} accounts since {hhmm(first_seen)} UTC share several weak traits"
+        head = f"{size} accounts since {_hhmm(first_seen)} UTC share several weak traits"
     out = [head]
     if coact >= 2:
         out.append(f"{coact} members followed, liked, reposted or replied to the same unusual targets "

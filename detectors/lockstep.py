@@ -75,14 +75,14 @@ class LockstepTracker:
         """The target keys of one activity."""
         return list(self._memo.lookup((target, text), self._target_keys, target, text))
 
-    def _target_keys(self, target: Optional[str], text: Optional[str]) -> list[int]:
+    def _target_keys(self, target: Optional[str], text: Optional[str]) -> tuple:
         out = []
         if target:
             out.append(self._hasher.key_id("target", target))
         if text and len(text) >= self.min_text:
             sig = self._lsh.signature(normalize_text(text))
             out.extend(self._hasher.bytes_id("text", b) for b in self._lsh.bands_of(sig))
-        return out
+        return tuple(out)  # memoised: the garbage collector stops tracking a tuple of ints
 
     def learn_one(self, group: str, account_id: str, t: float, target: Optional[str] = None,
                   text: Optional[str] = None) -> int:

@@ -19,7 +19,6 @@ for the closest-pair problem*. J. Algorithms 1997 (multiply-shift hashing).
 """
 from __future__ import annotations
 
-import functools
 import random
 import re
 
@@ -31,13 +30,11 @@ _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 _P1 = np.uint64(0x9E3779B97F4A7C15)
 _P2 = np.uint64(0xC2B2AE3D27D4EB4F)
-_FNV = np.uint64(0x100000001B3)
+_SHIFT32 = np.array(32, dtype=np.uint64)
+_FNV = np.array(0x100000001B3, dtype=np.uint64)  # 0-d: the cheapest operand of an in-place product
 
 
-@functools.lru_cache(maxsize=8)
-def _band_salts(bands: int) -> np.ndarray:
-    """What :meth:`MinHashLSH.band_keys` XORs into the salt of band ``i``, per band."""
-    return np.array([i * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF for i in range(bands)], dtype=np.uint64)
+_DERIVED = ("_coef", "_acol", "_bcol", "_unorder", "_bsalt")  # rebuilt by ``MinHashLSH._derive``, not pickled
 
 
 def normalize_text(s: str) -> str:
@@ -90,15 +87,23 @@ class MinHashLSH:
         self._derive()
 
     def _derive(self) -> None:
-        # the n-gram fold of :meth:`shingles` times each multiplier, as one matrix
-        # (``(n, k)``, mod 2**64): windows @ matrix == shingles * multipliers (not pickled)
-        n = self.ngram
+        # not pickled: the n-gram fold of :meth:`shingles` as coefficients (mod 2**64,
+        # windows @ coef == shingles); the hash parameters as columns, ordered row-major
+        # by the row within a band (hash function ``band * rows + row`` at
+        # ``row * bands + band``: :meth:`text_band_keys` reads each row of all bands at
+        # once), and the permutation back; the band salts (see :meth:`band_keys`)
+        n, b, r = self.ngram, self.bands, self.rows
         p1, p2, m64 = int(_P1), int(_P2), (1 << 64) - 1
-        coef = [pow(p1, n - 1 - i, 1 << 64) * (p2 if i else 1) & m64 for i in range(n)]
-        self._fold_a = np.array(coef, dtype=np.uint64)[:, None] * self._a[None, :]
+        self._coef = np.array([pow(p1, n - 1 - i, 1 << 64) * (p2 if i else 1) & m64 for i in range(n)],
+                              dtype=np.uint64)
+        order = [i * r + j for j in range(r) for i in range(b)]
+        self._acol = self._a[order][:, None]
+        self._bcol = self._b[order][:, None]
+        self._unorder = np.argsort(order)
+        self._bsalt = np.array([[i * 0x9E3779B97F4A7C15 & m64] for i in range(b)], dtype=np.uint64)
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k != "_fold_a"}
+        return {k: v for k, v in self.__dict__.items() if k not in _DERIVED}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -162,9 +167,14 @@ class MinHashLSH:
         return list(self._signature_rows(texts))
 
     def _signature_rows(self, texts: list) -> np.ndarray:
-        """``(len(texts), bands * rows)`` signatures: the n-grams of all texts are hashed
-        in one pass over their concatenation, and the minima taken per text (n-grams
-        that straddle two texts are skipped)."""
+        """``(len(texts), bands * rows)`` signatures (:meth:`_minima` in signature order)."""
+        return self._minima(texts).take(self._unorder, axis=0).T
+
+    def _minima(self, texts: list) -> np.ndarray:
+        """``(bands * rows, len(texts))`` signatures, one text per column, the hash
+        functions ordered as ``_acol`` (row-major by the row within a band): the n-grams
+        of all texts are hashed in one pass over their concatenation, and the minima taken
+        per text (n-grams that straddle two texts are skipped)."""
         n = self.ngram
         parts, bounds, pos = [], [], 0
         for text in texts:
@@ -177,12 +187,13 @@ class MinHashLSH:
             bounds += (pos, pos + size - n + 1)  # this text's shingles, then the straddling ones
             pos += size
         cps = np.frombuffer(b"".join(parts), dtype=np.uint32).astype(np.uint64)
-        # every n-gram window as a row (a strided view), hashed and multiplied in one product
-        win = np.ndarray((cps.size - n + 1, n), dtype=np.uint64, buffer=cps, strides=(8, 8))
-        allv = win @ self._fold_a
-        allv += self._b
+        # every n-gram window folded into its shingle hash (a sliding dot product, uint64
+        # wraps like mod 2**64), then one row per hash function: ``a * shingle + b``
+        allv = self._acol * np.correlate(cps, self._coef, "valid")
+        allv += self._bcol
         # x >> 32 is monotone: the minimum of the shifted values is the shifted minimum
-        return np.minimum.reduceat(allv, bounds[:-1], axis=0)[::2] >> np.uint64(32)
+        out = np.minimum.reduceat(allv, bounds[:-1], axis=1)[:, ::2]
+        return out >> _SHIFT32
 
     def text_band_keys(self, texts: list, salts: list) -> list[list[int]]:
         """:meth:`band_keys` of the signatures of several texts (one salt per text),
@@ -193,13 +204,13 @@ class MinHashLSH:
         ...                                                    m.band_keys(m.signature("hi"), 9)]
         True
         """
-        v = self._signature_rows(texts)
-        h = np.array(salts, dtype=np.uint64)[:, None] ^ _band_salts(self.bands)
-        r = self.rows
-        for j in range(r):  # row j of every band: columns j, j + r, ...
-            h ^= v[:, j::r]
+        v = self._minima(texts)  # row j of band i at j * bands + i
+        h = self._bsalt ^ np.array(salts, dtype=np.uint64)  # [band, text]
+        b = self.bands
+        for j in range(0, b * self.rows, b):
+            h ^= v[j: j + b]
             h *= _FNV  # uint64 arithmetic wraps like ``& 0xFF..FF``
-        return h.tolist()
+        return h.T.tolist()
 
     def bands_of(self, sig: np.ndarray) -> list[bytes]:
         """The band contents as bytes (hash them into keys with a namespace)."""

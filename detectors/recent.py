@@ -16,7 +16,7 @@ Inf. Theory 1977; Deutsch, Gailly. RFC 1950/1951 (zlib hash chains).
 from __future__ import annotations
 
 from array import array
-from typing import Any, Iterable, Optional
+from typing import Iterable, Optional
 
 import numpy as np
 
@@ -53,6 +53,11 @@ class RecentIndex:
         Seconds of event time a neighbour stays findable.
     max_walk
         Longest chain walk per key.
+    light
+        Remember read-only records instead of :class:`Slot` objects: :meth:`get` returns
+        a plain tuple ``(ts, keys, prevs, account_id)`` (the co-activity index, one per
+        activity). The garbage collector stops tracking a tuple of atoms, while it walks
+        every live :class:`Slot` in each full collection.
 
     Examples
     --------
@@ -63,29 +68,42 @@ class RecentIndex:
     ['b', 'a']
     >>> list(ri.carriers(11, 100.0))   # outside the window
     []
+    >>> lr = RecentIndex(capacity=8, table_bits=8, window=60, light=True)
+    >>> lr.get(lr.add("a", 0.0, [11], b""))
+    (0.0, (11,), (-1,), 'a')
     """
 
     def __init__(self, capacity: int = 1 << 15, table_bits: int = 20, window: float = 7200.0,
-                 max_walk: int = 24):
+                 max_walk: int = 24, light: bool = False):
         if capacity < 1 or not 4 <= table_bits <= 28:
             raise ValueError("capacity >= 1 and 4 <= table_bits <= 28")
         self.capacity = capacity
         self.window = window
         self.max_walk = max_walk
+        self.light = light
         self._mask = (1 << table_bits) - 1
         self._nmask = np.uint64(self._mask)
         self._head = np.full(1 << table_bits, -1, dtype=np.int64)
         self._ring: list = [None] * capacity
         self._next = 0  # next sequence number
 
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__dict__.setdefault("light", False)  # pickled before light records existed
+
     def __len__(self) -> int:
         return min(self._next, self.capacity)
 
     def get(self, seq: int) -> Optional[Slot]:
-        """The slot with sequence number ``seq`` if still remembered."""
+        """The slot (a tuple if ``light``) with sequence number ``seq`` if still remembered."""
         if seq < 0 or seq >= self._next or seq < self._next - self.capacity:
             return None
         return self._ring[seq % self.capacity]
+
+    def account(self, seq: int) -> str:
+        """The account of a remembered entry (one :meth:`walk` returned)."""
+        e = self._ring[seq % self.capacity]
+        return e[3] if self.light else e.account_id
 
     def carriers(self, key: int, t: float, limit: Optional[int] = None) -> list[int]:
         """Sequence numbers of recent slots carrying ``key``, newest first."""
@@ -109,16 +127,19 @@ class RecentIndex:
         where ``key`` probably sits in a carrier's keys (signups of one layout list
         their traits in the same order); a key found twice in one signup has one
         chain, so any of its positions leads on the same way."""
-        lo = self._next - self.capacity
+        lo = max(self._next - self.capacity, 0)
         tmin = t - self.window
         n = self.max_walk if limit is None else limit
-        ring, cap = self._ring, self.capacity
+        ring, cap, light = self._ring, self.capacity, self.light
         out = []
-        while s >= 0 and s >= lo and n > 0:
-            slot = ring[s % cap]
-            if slot.ts < tmin:
+        while s >= lo and n > 0:
+            e = ring[s % cap]
+            if light:
+                ts, keys, prevs, _ = e
+            else:
+                ts, keys, prevs = e.ts, e.keys, e.prevs
+            if ts < tmin:
                 break
-            keys = slot.keys
             if 0 <= hint < len(keys) and keys[hint] == key:
                 pos = hint
             else:
@@ -127,7 +148,7 @@ class RecentIndex:
                 except ValueError:
                     break  # head or chain overwritten by a colliding key
             out.append(s)
-            s = slot.prevs[pos]
+            s = prevs[pos]
             n -= 1
         return out
 
@@ -153,7 +174,10 @@ class RecentIndex:
                 idx, prev = self.lookup(np.frombuffer(ka, dtype=np.uint64))
                 prevs = array("q", prev.tobytes())
                 head[idx] = seq
-        self._ring[seq % self.capacity] = Slot(seq, ts, account_id, ka, kinds, prevs)
+        if self.light:
+            self._ring[seq % self.capacity] = (ts, tuple(ka), tuple(prevs), account_id)
+        else:
+            self._ring[seq % self.capacity] = Slot(seq, ts, account_id, ka, kinds, prevs)
         self._next = seq + 1
         return seq
 
@@ -168,6 +192,6 @@ class RecentIndex:
         n = len(self)
         per = 0
         if n:
-            s: Any = self._ring[(self._next - 1) % self.capacity]
-            per = 200 + 16 * len(s.keys)
+            e = self._ring[(self._next - 1) % self.capacity]
+            per = 200 + 16 * len(e[1] if self.light else e.keys)
         return self._head.nbytes + n * per

@@ -81,6 +81,8 @@ _K = KIND_INDEX
 _SEPARATORS = frozenset("._-")
 _MASK48 = ((1 << 48) - 1) << 80
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_IPV4_ASCII = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\Z")
+_IPV6_FULL = re.compile(r"[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){7}\Z")
 _REF_HOST = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/?#]*@)?([^/?#:]+)")
 
 
@@ -176,6 +178,12 @@ def ip_prefixes(ip: str) -> list[tuple[str, str]]:
     >>> ip_prefixes("not an ip")
     []
     """
+    m = _IPV4_ASCII.match(ip)
+    if m is not None:  # fastest path: IPv4 in ASCII digits
+        a, b, c, d = (int(x) for x in m.groups())
+        if a <= 255 and b <= 255 and c <= 255 and d <= 255:
+            return [("ip24", f"{a}.{b}.{c}.0/24"), ("ip16", f"{a}.{b}.0.0/16")]
+        return []
     parts = ip.split(".")
     if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 for p in parts):  # fast path, IPv4
         if all(int(p) <= 255 for p in parts):
@@ -183,12 +191,17 @@ def ip_prefixes(ip: str) -> list[tuple[str, str]]:
             return [("ip24", f"{a}.{b}.{c}.0/24"), ("ip16", f"{a}.{b}.0.0/16")]
         return []
     if ":" in ip:  # fast path, IPv6 (``ip_address`` tries IPv4 first, and a network parses text)
+        if _IPV6_FULL.match(ip):  # eight hextets: valid, without scope, the first three are the /48
+            hx = ip.split(":", 6)
+            if hx[5].lower() != "ffff" or any(int(h, 16) for h in hx[:5]):  # not IPv4-mapped
+                return [("ip48", _net48(int(hx[0], 16), int(hx[1], 16), int(hx[2], 16)))]
         try:
             addr = ipaddress.IPv6Address(ip)
         except ValueError:
             return []
         if addr.ipv4_mapped is None and addr.scope_id is None:
-            return [("ip48", f"{ipaddress.IPv6Address(int(addr) & _MASK48)}/48")]
+            a = int(addr)
+            return [("ip48", _net48(a >> 112, a >> 96 & 0xFFFF, a >> 80 & 0xFFFF))]
     try:
         addr = ipaddress.ip_address(ip)
     except ValueError:
@@ -199,6 +212,16 @@ def ip_prefixes(ip: str) -> list[tuple[str, str]]:
         return [("ip24", str(ipaddress.ip_network(f"{addr}/24", strict=False))),
                 ("ip16", str(ipaddress.ip_network(f"{addr}/16", strict=False)))]
     return [("ip48", str(ipaddress.ip_network(f"{addr}/48", strict=False)))]
+
+
+def _net48(*hextets: int) -> str:
+    """The text of the /48 network whose first three hextets are given (as
+    ``ipaddress.IPv6Network`` writes it: the zero run that ends the address is the
+    longest, and becomes "::")."""
+    hx = [f"{h:x}" for h in hextets]
+    while hx and hx[-1] == "0":
+        hx.pop()
+    return ":".join(hx) + "::/48"
 
 
 def referrer_host(ref: str) -> str:
@@ -280,8 +303,8 @@ class SignatureExtractor:
         self.hasher = hasher
         self.lsh = MinHashLSH(bands=bands, rows=rows, ngram=3, seed=seed)
         self._salt = [hasher.key_id("lsh-salt", k.name) for k in KINDS]
-        self._cache = Memo(self.CACHE)  # (kind, value, label) -> (key, label): values recur
-        self._lsh_cache: dict = {}  # (kind, text) -> band keys
+        self._cache = Memo(self.CACHE)  # what a field's traits depend on -> :meth:`_traits`
+        self._lsh_cache: dict = {}  # (kind, text) -> band keys (a tuple)
         self._kept = Memo(self.KEPT)  # account -> (signup, signature) kept by extract(keep=True)
 
     #: entries per cache; a full cache is emptied (bounded, and values recur within minutes)
@@ -298,29 +321,21 @@ class SignatureExtractor:
         self._lsh_cache = {}
         self._kept = Memo(self.KEPT)
 
-    def _add(self, sig: Signature, kind: str, value: str, label: str) -> int:
-        """Add one key; a ``{tag}`` in ``label`` becomes the key's short hex tag."""
-        ck = (kind, value, label)
-        hit = self._cache.get(ck)
-        if hit is None:
+    def _traits(self, *traits: tuple) -> tuple:
+        """``(keys, kind indices, labels)`` of ``(kind, value, label)`` traits; a
+        ``{tag}`` in a label becomes the key's short hex tag."""
+        keys, kinds, labels = [], [], []
+        for kind, value, label in traits:
             key = self.hasher.key_id(kind, value)
-            hit = self._cache.put(ck, (key, label.replace("{tag}", KeyedHasher.tag_of(key))
-                                       if "{tag}" in label else label))
-        sig.keys.append(hit[0])
-        sig.kinds.append(_K[kind])
-        sig.labels.append(hit[1])
-        return hit[0]
+            keys.append(key)
+            kinds.append(_K[kind])
+            labels.append(label.replace("{tag}", KeyedHasher.tag_of(key)) if "{tag}" in label else label)
+        return tuple(keys), tuple(kinds), tuple(labels)
 
-    def _coarse(self, name: str, shape: str) -> str:
-        """:func:`coarse_shape` of ``name`` whose :func:`username_shape` is ``shape``
-        (the collapsed shape is memoised: shapes recur)."""
-        # a 2-tuple key: no trait key of :meth:`_add` looks like it
-        return self._cache.lookup(("collapse", shape), collapse_shape, shape) + f"#{digit_tail(name)}"
-
-    def _add_lsh(self, sig: Signature, items: list) -> None:
-        """Band keys of several ``(kind, text, label)`` at once."""
+    def _lsh_traits(self, items: list) -> list:
+        """:meth:`_traits` of the band keys of several ``(kind, text, label)`` at once."""
         if not items:
-            return
+            return []
         cache = self._lsh_cache
         todo = [it for it in items if (it[0], it[1]) not in cache]
         if todo:
@@ -329,13 +344,12 @@ class SignatureExtractor:
                 todo = items
             keys = self.lsh.text_band_keys([text for _, text, _ in todo], [self._salt[_K[kind]] for kind, _, _ in todo])
             for (kind, text, _), ks in zip(todo, keys):
-                cache[(kind, text)] = ks
+                cache[(kind, text)] = tuple(ks)  # tuples of ints leave the garbage collector's lists
+        out = []
         for kind, text, label in items:
-            ki = _K[kind]
-            for key in cache[(kind, text)]:
-                sig.keys.append(key)
-                sig.kinds.append(ki)
-                sig.labels.append(label)
+            ks = cache[(kind, text)]
+            out.append((ks, (_K[kind],) * len(ks), (label,) * len(ks)))
+        return out
 
     def extract(self, s: Signup, keep: bool = False) -> Signature:
         """The signature of a signup (do not modify it: it may be shared).
@@ -352,13 +366,21 @@ class SignatureExtractor:
         return sig
 
     def _extract(self, s: Signup) -> Signature:
-        sig = Signature([], [], [])
-        add = self._add
+        # the traits of each field are memoised by what they depend on: most values recur
+        # (user agents, domains, name shapes); each cached entry is :meth:`_traits`
+        cache = self._cache
+        traits = self._traits
+        parts = []
         name = s.username
         shape = username_shape(name)
-        tmpl = self._coarse(name, shape)
-        add(sig, "uname_shape", shape, f"username shape {shape}")
-        add(sig, "uname_tmpl", tmpl, f"username pattern {tmpl}")
+        tail = digit_tail(name)
+        ck = ("name", shape, tail)
+        got = cache.get(ck)
+        if got is None:
+            tmpl = collapse_shape(shape) + f"#{tail}"  # coarse_shape(name)
+            got = cache.put(ck, traits(("uname_shape", shape, f"username shape {shape}"),
+                                       ("uname_tmpl", tmpl, f"username pattern {tmpl}")))
+        parts.append(got)
         lsh = []
         if len(name) >= 5:
             lsh.append(("uname_sim", normalize_text(name), f"usernames like “{_clip(name, 24)}”"))
@@ -368,33 +390,70 @@ class SignatureExtractor:
         if s.bio and len(s.bio.strip()) >= 12:
             nb = normalize_text(s.bio)
             lsh.append(("bio_sim", nb, f"bio template “{_clip(nb, 40)}”"))
-        self._add_lsh(sig, lsh)
+        parts += self._lsh_traits(lsh)
         if s.email:
             local, _, domain = s.email.rpartition("@")
             domain = domain.lower()
-            dkey = add(sig, "email_domain", domain, "mail domain #{tag}")
+            ck = ("email_domain", domain)
+            got = cache.get(ck)
+            if got is None:
+                got = cache.put(ck, traits(("email_domain", domain, "mail domain #{tag}")))
+            parts.append(got)
             if local:
                 local = local.split("+", 1)[0]
-                eshape = self._coarse(local, username_shape(local))
-                add(sig, "email_shape", f"{eshape}@{domain}",
-                    f"e-mail pattern {eshape}@#{KeyedHasher.tag_of(dkey)}")
+                lshape, ltail = username_shape(local), digit_tail(local)
+                ck = ("email_shape", domain, lshape, ltail)
+                dom = got
+                got = cache.get(ck)
+                if got is None:
+                    eshape = collapse_shape(lshape) + f"#{ltail}"  # coarse_shape(local)
+                    got = cache.put(ck, traits(("email_shape", f"{eshape}@{domain}",
+                                                f"e-mail pattern {eshape}@#{KeyedHasher.tag_of(dom[0][0])}")))
+                parts.append(got)
         if s.ip:
-            for kind, prefix in ip_prefixes(s.ip):
-                add(sig, kind, prefix, KINDS[_K[kind]].noun + " #{tag}")
+            for ck in ip_prefixes(s.ip):
+                got = cache.get(ck)
+                if got is None:
+                    got = cache.put(ck, traits((ck[0], ck[1], KINDS[_K[ck[0]]].noun + " #{tag}")))
+                parts.append(got)
         if s.device_id:
-            add(sig, "device", s.device_id, "device #{tag}")
+            ck = ("device", s.device_id)
+            got = cache.get(ck)
+            parts.append(got if got is not None else cache.put(ck, traits(("device", s.device_id, "device #{tag}"))))
         if s.avatar and s.avatar.lower() not in ("default", "none", ""):
-            add(sig, "avatar", s.avatar, "avatar #{tag}")
+            ck = ("avatar", s.avatar)
+            got = cache.get(ck)
+            parts.append(got if got is not None else cache.put(ck, traits(("avatar", s.avatar, "avatar #{tag}"))))
         locale = f"{(s.country or '?').upper()}/{(s.lang or '?').lower()}"
         if s.user_agent:
-            add(sig, "ua", s.user_agent, f"user agent “{_clip(s.user_agent, 48)}”")
-            add(sig, "ua_locale", f"{s.user_agent}|{locale}", f"user agent and locale {locale}")
+            ck = ("ua", s.user_agent, locale)
+            got = cache.get(ck)
+            if got is None:
+                got = cache.put(ck, traits(("ua", s.user_agent, f"user agent “{_clip(s.user_agent, 48)}”"),
+                                           ("ua_locale", f"{s.user_agent}|{locale}", f"user agent and locale {locale}")))
+            parts.append(got)
         if s.referrer:
-            ref = referrer_key(s.referrer)
-            host = referrer_host(s.referrer)
-            add(sig, "referrer", ref, f"referrer {_clip(host, 40)}{'/…' if len(ref) > len(host) else ''}")
+            ck = ("referrer", s.referrer)
+            got = cache.get(ck)
+            if got is None:
+                ref = referrer_key(s.referrer)
+                host = referrer_host(s.referrer)
+                got = cache.put(ck, traits(("referrer", ref, f"referrer {_clip(host, 40)}{'/…' if len(ref) > len(host) else ''}")))
+            parts.append(got)
         if s.country or s.lang:
-            add(sig, "locale", locale, f"locale {locale}")
+            ck = ("locale", locale)
+            got = cache.get(ck)
+            parts.append(got if got is not None else cache.put(ck, traits(("locale", locale, f"locale {locale}"))))
         if s.signup_flow:
-            add(sig, "flow", s.signup_flow.lower(), f"signup flow {_clip(s.signup_flow, 16)}")
+            ck = ("flow", s.signup_flow)
+            got = cache.get(ck)
+            if got is None:
+                got = cache.put(ck, traits(("flow", s.signup_flow.lower(), f"signup flow {_clip(s.signup_flow, 16)}")))
+            parts.append(got)
+        sig = Signature([], [], [])
+        keys, kinds, labels = sig.keys, sig.kinds, sig.labels
+        for k, c, lab in parts:
+            keys += k
+            kinds += c
+            labels += lab
         return sig

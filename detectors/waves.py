@@ -117,7 +117,9 @@ class Wave:
         self.last_seen = t
         self.size = 0
         self.members: list = []  # [(account_id, seq)]
-        self.keys: dict = {}  # key -> [count, kind, weight, label]
+        # key -> (count, kind, weight, label); tuples, replaced on update: the garbage
+        # collector stops tracking a tuple of atoms (a list it tracks for as long as it lives)
+        self.keys: dict = {}
         self.best: list = [None] * _N_KINDS  # per kind: the most shared key
         self.cov = [0.0] * _N_KINDS  # members sharing a value of the kind with another member
         self.wgt = [0.0] * _N_KINDS  # recent weight of the shared values (moving average)
@@ -169,7 +171,7 @@ class Wave:
         for i, (k, c, w, z) in enumerate(zip(keys, kinds, ws, zs)):
             e = kd.get(k)
             if e is None:
-                kd[k] = [1, c, w, labels[i] if labels is not None else ""]
+                kd[k] = (1, c, w, labels[i] if labels is not None else "")
                 if self.best[c] is None:
                     self.best[c] = k
                 continue
@@ -177,13 +179,13 @@ class Wave:
                 shared_w[c] = w
             if z > self.zmax[c]:
                 self.zmax[c] = z
-            e[0] += 1
-            e[2] = w
-            if e[0] == 2:
+            n = e[0] + 1
+            kd[k] = (n, e[1], w, e[3])
+            if n == 2:
                 pair.add(c)
                 self.rep[c] += 1
             b = self.best[c]
-            if b != k and (b is None or e[0] > kd[b][0]):
+            if b != k and (b is None or n > kd[b][0]):
                 self.best[c] = k
         for c, w in shared_w.items():
             self.cov[c] += 2.0 if c in pair else 1.0
@@ -221,13 +223,12 @@ class Wave:
         for k, e in other.keys.items():
             mine = kd.get(k)
             if mine is None:
-                kd[k] = list(e)
+                kd[k] = tuple(e)
             else:
                 if mine[0] == 1 and e[0] == 1:
                     self.cov[e[1]] += 2.0
                     self.rep[e[1]] += 1
-                mine[0] += e[0]
-                mine[2] = max(mine[2], e[2])
+                kd[k] = (mine[0] + e[0], mine[1], max(mine[2], e[2]), mine[3])
         for c in range(_N_KINDS):
             self.cov[c] += other.cov[c]
             self.wgt[c] = max(self.wgt[c], other.wgt[c])
