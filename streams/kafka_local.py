@@ -43,6 +43,20 @@ def kafka_version() -> str:
     return m.group(1)
 
 
+
+def new_cluster_id() -> str:
+    """A random KRaft cluster id (22 characters of URL-safe base64, like Kafka's
+    ``Uuid.randomUuid()``), never starting with ``-``: the storage tool would read such an
+    id as an option and fail ("--cluster-id expected one argument"), once in 64 starts.
+
+    >>> all(not new_cluster_id().startswith("-") and len(new_cluster_id()) == 22 for _ in range(500))
+    True
+    """
+    while True:
+        cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cid.startswith("-"):
+            return cid
+
 class LocalKafka:
     """One local single-node KRaft broker on ``host:port``."""
 
@@ -211,7 +225,7 @@ message.max.bytes=2097152
     def _format(self, java: str) -> None:
         if (self.dir / "data" / "meta.properties").exists():
             return
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        cluster_id = new_cluster_id()
         proc = subprocess.run(
             [java, f"-Dkafka.logs.dir={self.dir / 'logs'}", f"-Dlog4j2.configurationFile={LOG4J}",
              "-cp", str(self.libs / "*"), "kafka.tools.StorageTool", "format",

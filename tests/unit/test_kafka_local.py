@@ -38,3 +38,13 @@ def test_status_without_a_broker(tmp_path):
         port = s.getsockname()[1]  # bound, not listening: nothing answers
         with pytest.raises(KafkaError, match="no Kafka broker answers"):
             LocalKafka(f"127.0.0.1:{port}", home=tmp_path).status()
+
+
+def test_cluster_id_never_looks_like_an_option(monkeypatch):
+    """A random id starting with '-' made the storage tool fail once in 64 starts."""
+    import uuid
+    from streams import kafka_local
+    ids = iter([uuid.UUID(bytes=b"\xfb" + bytes(15)), uuid.UUID(bytes=bytes(16))])  # '-w...' then 'AAA...'
+    monkeypatch.setattr(kafka_local.uuid, "uuid4", lambda: next(ids))
+    cid = kafka_local.new_cluster_id()
+    assert not cid.startswith("-") and cid == "A" * 22
