@@ -50,7 +50,10 @@ import math
 from collections import deque
 from typing import Optional
 
-__all__ = ["CircuitBreaker"]
+__all__ = ["BREAKER_SCOPES", "CircuitBreaker"]
+
+#: Which surges a caller degrades (:class:`detectors.decider.Decider` ``scope``).
+BREAKER_SCOPES = ("loosened", "all")
 
 
 class CircuitBreaker:

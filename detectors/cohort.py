@@ -149,8 +149,8 @@ class CoActivityLinker:
         return tuple([self._hasher.bytes_id("text", b) for b in self._lsh.bands_of(sig)])
 
     def _count(self, key: int, t: float) -> float:
-        """Count a hit of a target; return how surprising its recent hits are,
-        ``-log10 P(X >= current)`` with ``X ~ Poisson(baseline share x current total)``."""
+        """Count a hit of a target; return how surprising its recent hits are against its
+        history (:func:`binomial_surprise`; 0 below ``min_ratio`` x its usual rate)."""
         if self._t_total is None:
             self._t_total = t
         dt_tot = t - self._t_total

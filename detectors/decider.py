@@ -38,7 +38,7 @@ from collections import deque
 from typing import Optional
 
 from detectors.bounded import LRUDict
-from detectors.breaker import CircuitBreaker
+from detectors.breaker import BREAKER_SCOPES, CircuitBreaker
 from detectors.config import loosened
 from detectors.engine import Engine
 from streams.contract import Decision, Event, format_time
@@ -63,7 +63,7 @@ class Decider:
     (True, ['suspend_threshold'])
     """
 
-    SCOPES = ("loosened", "all")
+    SCOPES = BREAKER_SCOPES
 
     def __init__(self, engine: Engine, breaker: CircuitBreaker, recent: int = 200_000,
                  degraded: int = 100_000, scope: str = "loosened"):

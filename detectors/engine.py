@@ -625,7 +625,7 @@ class Engine:
         out: list[Decision] = []
         acc = self._policy.peek(ev.account_id)
         w = self._wave(acc.wave) if acc is not None and acc.wave is not None else None
-        if (w is None or w.by_activity or self._weak(w)) and ev.account_id in self._young:
+        if ev.account_id in self._young and (w is None or w.by_activity or self._weak(w)):
             # members of signup-formed waves are counted by that wave's lockstep tracker
             for a, b in self._linker.learn_one(ev.account_id, ev.ts, ev.target, ev.text):
                 out += self._coact(a, b, ev.ts)
@@ -653,7 +653,7 @@ class Engine:
         in lockstep with others. (A campus or a company onboarding shares a network and a
         mail domain: its members act together for a reason and stay in their wave.)"""
         return w is not None and not w.by_activity and not (w.flagged or w.confirmed or w.label_confirmed
-                                                            or w.cleared) and w.evidence().explained < 0.5
+                                                            or w.cleared) and w.explained() < 0.5
 
     def _leave(self, slot) -> None:
         """Take a member out of its weak signup wave's member list (its counts stay:

@@ -77,6 +77,7 @@ KINDS: tuple[Kind, ...] = (
 )
 KIND_INDEX = {k.name: i for i, k in enumerate(KINDS)}
 _K = KIND_INDEX
+_TAGGED = {k.name: k.noun + " #{tag}" for k in KINDS}  # the label of a trait shown only as a tag
 
 _SEPARATORS = frozenset("._-")
 _MASK48 = ((1 << 48) - 1) << 80
@@ -394,10 +395,7 @@ class SignatureExtractor:
         if s.email:
             local, _, domain = s.email.rpartition("@")
             domain = domain.lower()
-            ck = ("email_domain", domain)
-            got = cache.get(ck)
-            if got is None:
-                got = cache.put(ck, traits(("email_domain", domain, "mail domain #{tag}")))
+            got = cache.lookup(("email_domain", domain), traits, ("email_domain", domain, "mail domain #{tag}"))
             parts.append(got)
             if local:
                 local = local.split("+", 1)[0]
@@ -411,19 +409,12 @@ class SignatureExtractor:
                                                 f"e-mail pattern {eshape}@#{KeyedHasher.tag_of(dom[0][0])}")))
                 parts.append(got)
         if s.ip:
-            for ck in ip_prefixes(s.ip):
-                got = cache.get(ck)
-                if got is None:
-                    got = cache.put(ck, traits((ck[0], ck[1], KINDS[_K[ck[0]]].noun + " #{tag}")))
-                parts.append(got)
+            for kind, prefix in ip_prefixes(s.ip):
+                parts.append(cache.lookup((kind, prefix), traits, (kind, prefix, _TAGGED[kind])))
         if s.device_id:
-            ck = ("device", s.device_id)
-            got = cache.get(ck)
-            parts.append(got if got is not None else cache.put(ck, traits(("device", s.device_id, "device #{tag}"))))
+            parts.append(cache.lookup(("device", s.device_id), traits, ("device", s.device_id, "device #{tag}")))
         if s.avatar and s.avatar.lower() not in ("default", "none", ""):
-            ck = ("avatar", s.avatar)
-            got = cache.get(ck)
-            parts.append(got if got is not None else cache.put(ck, traits(("avatar", s.avatar, "avatar #{tag}"))))
+            parts.append(cache.lookup(("avatar", s.avatar), traits, ("avatar", s.avatar, "avatar #{tag}")))
         locale = f"{(s.country or '?').upper()}/{(s.lang or '?').lower()}"
         if s.user_agent:
             ck = ("ua", s.user_agent, locale)
@@ -441,9 +432,7 @@ class SignatureExtractor:
                 got = cache.put(ck, traits(("referrer", ref, f"referrer {_clip(host, 40)}{'/…' if len(ref) > len(host) else ''}")))
             parts.append(got)
         if s.country or s.lang:
-            ck = ("locale", locale)
-            got = cache.get(ck)
-            parts.append(got if got is not None else cache.put(ck, traits(("locale", locale, f"locale {locale}"))))
+            parts.append(cache.lookup(("locale", locale), traits, ("locale", locale, f"locale {locale}")))
         if s.signup_flow:
             ck = ("flow", s.signup_flow)
             got = cache.get(ck)

@@ -223,7 +223,7 @@ class Wave:
         for k, e in other.keys.items():
             mine = kd.get(k)
             if mine is None:
-                kd[k] = tuple(e)
+                kd[k] = e
             else:
                 if mine[0] == 1 and e[0] == 1:
                     self.cov[e[1]] += 2.0
@@ -280,8 +280,16 @@ class Wave:
         ident = sum([strength[c] for c in _ID])
         env = sum([strength[c] for c in _ENV])
         n_id = sum(1 for c in _ID if strength[c] >= 0.3)
-        explained = max((share_factor(min(1.0, cov[c] / n)) * self.wmax[c] for c in _ORIGIN), default=0.0)
-        return TraitEvidence(strength, ident, env, n_id, explained)
+        return TraitEvidence(strength, ident, env, n_id, self.explained(n))
+
+    def explained(self, n: Optional[int] = None) -> float:
+        """How far one shared origin (network, mail domain, referrer) explains the wave
+        of ``n`` members (default: its size): :attr:`TraitEvidence.explained`."""
+        n = self.size if n is None else n
+        if n <= 0:
+            return 0.0
+        cov = self.cov
+        return max((share_factor(min(1.0, cov[c] / n)) * self.wmax[c] for c in _ORIGIN), default=0.0)
 
     def shared_kinds(self, keys: Iterable[int], kinds: Iterable[int], min_count: int,
                      ws: Optional[Iterable[float]] = None) -> dict:

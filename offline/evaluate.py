@@ -34,6 +34,7 @@ import time
 from collections import Counter, defaultdict
 from typing import Any, Optional
 
+from detectors.breaker import BREAKER_SCOPES
 from streams.contract import Activity, Decision, Label, Signup, decision_to_dict, iter_jsonl, truth_of
 
 __all__ = ["evaluate", "register", "run", "Scoreboard"]
@@ -450,7 +451,7 @@ def register(subparsers) -> None:
     p.add_argument("--breaker-multiple", type=float, default=None, metavar="X",
                    help="circuit-breaker multiple, as the worker's BREAKWATER_BREAKER_MULTIPLE "
                         "(default: the worker's default)")
-    p.add_argument("--breaker-scope", choices=("loosened", "all"), default=None,
+    p.add_argument("--breaker-scope", choices=BREAKER_SCOPES, default=None,
                    help="which surges the breaker degrades, as the worker's BREAKWATER_BREAKER_SCOPE: "
                         "'loosened' (default: only while a --set is looser than its default) or 'all'")
     p.add_argument("--no-baselines", action="store_true", help="skip the two baselines")

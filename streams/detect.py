@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import hashlib
-import itertools
 import logging
 import os
 import pickle
@@ -372,18 +371,19 @@ class DetectLoop:
         A rebalance in stage 1 can forward a message twice (at-least-once); the
         source coordinates (topic, partition, offset) drop such repeats exactly.
         """
-        if start >= len(items):
+        end = len(items)
+        if start >= end:
             return 0
         decider = self.decider
         hw = self.src_hw
         now = time.time()
         clock = time.perf_counter
-        taken = 0
-        for _, rec in itertools.islice(items, start, None):
-            taken += 1
-            if deadline is not None and taken > 1 and clock() > deadline:
-                taken -= 1
+        i = start
+        while i < end:
+            if i > start and deadline is not None and clock() > deadline:
                 break
+            rec = items[i][1]
+            i += 1
             src = rec.get("src")
             if src:
                 key = (src[0], src[1])
@@ -412,7 +412,7 @@ class DetectLoop:
         self.wave_updates.extend(decider.engine.drain_wave_updates())
         del self.wave_updates[:-10_000]  # followers never publish: keep only the newest
         self.m.breaker_open.set(1 if decider.breaker_open else 0)
-        return taken
+        return i - start
 
     # ------------------------------------------------------------------ live settings
     @property

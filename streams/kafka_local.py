@@ -43,7 +43,6 @@ def kafka_version() -> str:
     return m.group(1)
 
 
-
 def new_cluster_id() -> str:
     """A random KRaft cluster id (22 characters of URL-safe base64, like Kafka's
     ``Uuid.randomUuid()``), never starting with ``-``: the storage tool would read such an
@@ -56,6 +55,7 @@ def new_cluster_id() -> str:
         cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         if not cid.startswith("-"):
             return cid
+
 
 class LocalKafka:
     """One local single-node KRaft broker on ``host:port``."""

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Optional
 
+from detectors.breaker import BREAKER_SCOPES
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 _SECRET = {"secret": True}
@@ -92,8 +94,8 @@ class Settings:
                 raise SystemExit(f"error: {key}={raw!r} is not a valid {f.type}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         scope = values.get("breaker_scope", cls.breaker_scope)
-        if scope not in ("loosened", "all"):
-            raise SystemExit(f"error: BREAKWATER_BREAKER_SCOPE={scope!r} must be 'loosened' or 'all'")
+        if scope not in BREAKER_SCOPES:
+            raise SystemExit(f"error: BREAKWATER_BREAKER_SCOPE={scope!r} must be one of {', '.join(BREAKER_SCOPES)}")
         return cls(**values)
 
     def topic(self, name: str) -> str:
