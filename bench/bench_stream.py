@@ -32,6 +32,7 @@ import collections
 import json
 import os
 import platform
+import shutil
 import signal
 import socket
 import statistics
@@ -499,6 +500,8 @@ def produce(settings, events, max_rate: Optional[float] = None, stamps: Optional
     With ``stamps``, the wall time of each send is appended to it, in order."""
     from streams.replay import make_producer, replay_objects
     inner = make_producer(settings)
+    for short in ("signups", "activity", "labels"):  # metadata first: not in the first stamps
+        inner.partitions_for(settings.topic(short))
     prod = inner
     if stamps is not None:
         class Stamping:
@@ -687,13 +690,17 @@ async def _latency(args, dep: Deployment, workers: list, events: list, rate: flo
                 for m in msgs:
                     arrivals.append((now, m.value))
             mono = time.monotonic()
-            if mono - last_check > 0.5:
+            if mono - last_check > (0.1 if args.trace else 0.5):
                 last_check = mono
                 seen = []
                 for w in workers:  # every worker runs the engine: all of them must be done
                     _, js = await loop.run_in_executor(None, w.readyz)
                     seen.append(js.get("applied_events", 0) if js else 0)
                 applied = min(seen)
+                if args.trace:  # produced vs applied over time: where the worker falls behind
+                    with open(args.trace + ".applied", "a") as f:
+                        f.write(json.dumps({"t_s": mono - t0, "produced": len(stamps), "applied": applied,
+                                            "readyz": js}) + "\n")
             if prod.done() and applied >= n:
                 if len(meter_box) == 1:
                     meter_box.append(meter_box[0].read())  # the interval in which events flowed
@@ -778,6 +785,11 @@ def latency_run(args, broker: Broker, tmp: Path, events: list, rate: float, deps
             unmatched += 1
             continue
         lat.append(arrived - t)
+        if args.trace:  # one line per decision: latency, decided - produced, produced at
+            with open(args.trace, "a") as f:
+                f.write(json.dumps({"latency_s": arrived - t, "decided_s": parse_time(d["decided_at"]) - t,
+                                    "produced_at_s": t - stamps[0], "action": d["action"],
+                                    "wave_id": d.get("wave_id")}) + "\n")
         decided = parse_time(d["decided_at"])
         worker_side.append(decided - t)
         out_hop.append(arrived - decided)
@@ -1074,6 +1086,9 @@ def parse_args(argv=None):
                    help="path of a py-spy binary: adds one profiled (not counted) 1-worker catch-up run "
                         "and one profiled latency run at the goal rate; summaries go into the JSON")
     p.add_argument("--profile-seconds", type=float, default=15.0, help="length of each py-spy recording")
+    p.add_argument("--trace", metavar="FILE", help="latency runs: append one JSON line per decision "
+                   "to FILE and the produced/applied counts every 0.1 s to FILE.applied")
+    p.add_argument("--keep-logs", metavar="DIR", help="copy the workers' logs into DIR at the end")
     p.add_argument("--profile-dir", default=os.path.join(tempfile.gettempdir(), "bw-bench-profiles"),
                    help="where the raw py-spy stacks (collapsed format) are kept")
     p.add_argument("--out", default=str(RESULTS / "stream.json"), help="JSON output")
@@ -1124,6 +1139,10 @@ def main(argv=None) -> int:
             finally:
                 for d in deps:
                     d.stop()
+                if args.keep_logs:
+                    Path(args.keep_logs).mkdir(parents=True, exist_ok=True)
+                    for f in tmp.glob("*.log"):
+                        shutil.copy(f, args.keep_logs)
     result["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=1) + "\n")

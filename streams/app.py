@@ -65,13 +65,19 @@ class Ingest:
         self.done: dict[tuple, int] = {}
         self._valid: dict = {}
 
-    async def handle_batch(self, events, short: str, expected_type: str) -> None:
-        """Validate a batch of Faust events; forward the valid ones as ONE detect
-        message (the per-message cost of Faust and Kafka dominates otherwise)."""
+    async def handle_batch(self, events, kinds: dict[str, tuple[str, str]]) -> None:
+        """Validate a batch of Faust events from any input topic (``kinds``: topic name ->
+        (short name, expected event type)); forward the valid ones as ONE detect message.
+
+        One message per batch, and one batch for all three topics: every detect message
+        costs a Faust send, a produce request, a fetch and a detect-loop round in every
+        worker, which cost more CPU than the events in it when batches are small.
+        """
         recs = []
         done = {}
         for event in events:
             msg = event.message
+            short, expected_type = kinds[msg.topic]
             rec = await self.validate(event.value, msg.topic, short, msg.partition, msg.offset,
                                       msg.timestamp * 1000 if msg.timestamp else None, expected_type)
             if rec is not None:
@@ -119,8 +125,36 @@ def export_stats(metrics: Metrics, stats: dict) -> None:
             gauge.set(stats[name])
 
 
+def _install_fetch_wait() -> None:
+    """Let Faust's worker consumer take ``app.breakwater_fetch_wait_ms`` as its
+    ``fetch_max_wait_ms``; Faust passes a fixed 1500 and has no setting for it.
+
+    aiokafka leaves the partitions whose records the app has not consumed yet out of its
+    next fetch request. That request then asks only for quiet partitions (labels, say), and
+    the broker holds it for ``fetch_max_wait_ms`` because no data comes for them, while the
+    busy partitions wait. Measured: stage 1 stalled for 1.2-1.5 s at a time at 2,000
+    events/s, the p99 decision latency was 1.7 s; at 50 ms the stalls are gone.
+    """
+    from faust.transport.drivers import aiokafka as driver
+    cls = driver.AIOKafkaConsumerThread
+    if getattr(cls, "_breakwater_fetch_wait", False):
+        return
+    create_worker_consumer = cls._create_worker_consumer
+
+    def create(self, transport):
+        consumer = create_worker_consumer(self, transport)
+        wait = getattr(self.app, "breakwater_fetch_wait_ms", None)
+        if wait is not None:
+            consumer._fetch_max_wait_ms = int(wait)  # noqa: SLF001 - read by start() only
+        return consumer
+
+    cls._create_worker_consumer = create
+    cls._breakwater_fetch_wait = True
+
+
 def create_app(settings: Settings) -> faust.App:
     """Build the Faust app for these settings (topics, agents, web views)."""
+    _install_fetch_wait()
     os.makedirs(settings.data_dir, exist_ok=True)
     app = faust.App(
         settings.app_id,
@@ -140,6 +174,7 @@ def create_app(settings: Settings) -> faust.App:
         consumer_auto_offset_reset="earliest",
         web_enabled=True,
     )
+    app.breakwater_fetch_wait_ms = settings.fetch_wait_ms
     metrics = Metrics()
 
     def raw_topic(name: str, **kw):
@@ -159,18 +194,14 @@ def create_app(settings: Settings) -> faust.App:
     loop.control = (cstate, reader)
     app.breakwater = {"metrics": metrics, "ingest": ingest, "detect": loop, "settings": settings}
 
-    def make_agent(short: str, expected_type: str):
-        source = raw_topic(settings.topic(short))
+    kinds = {settings.topic(short): (short, expected) for short, expected in TOPIC_TYPES.items()}
+    sources = app.topic(*kinds, key_type=bytes, value_type=bytes, key_serializer="raw",
+                        value_serializer="raw")
 
-        async def agent(stream):
-            async for events in stream.take_events(settings.ingest_batch, within=settings.ingest_wait):
-                await ingest.handle_batch(events, short, expected_type)
-
-        agent.__name__ = agent.__qualname__ = f"{short}_agent"
-        app.agent(source, name=f"breakwater.ingest.{short}")(agent)
-
-    for short, expected in TOPIC_TYPES.items():
-        make_agent(short, expected)
+    @app.agent(sources, name="breakwater.ingest")
+    async def ingest_agent(stream):
+        async for events in stream.take_events(settings.ingest_batch, within=settings.ingest_wait):
+            await ingest.handle_batch(events, kinds)
 
     @app.task
     async def detect_loop():

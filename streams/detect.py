@@ -202,6 +202,7 @@ class DetectLoop:
         self.buffer: deque = deque(maxlen=buffer_size)  # (wall time, decisions, ingest ms)
         self.position = -1          # last detect offset read
         self.leader = False
+        self.settling: Optional[asyncio.Future] = None  # becoming leader: see publish()
         self.ready = False
         self.last_progress = time.monotonic()
         self.end_offset = 0
@@ -283,6 +284,8 @@ class DetectLoop:
                 await self.maybe_snapshot()
         finally:
             poller.cancel()
+            if self.settling is not None:
+                self.settling.cancel()
             if self.leader:
                 try:  # a clean stop leaves a fresh snapshot: the next start replays little
                     if self.snapshot_task is not None:
@@ -446,7 +449,22 @@ class DetectLoop:
     async def publish(self) -> None:
         leader = bool(self.is_leader()) and self.ready
         if leader and not self.leader:
-            await self.take_over()
+            # Becoming leader: read what the old leader published, in a task, while the
+            # engine goes on (awaited here, it stopped the detection loop for 1-1.5 s)
+            if self.settling is None:
+                self.settling = asyncio.ensure_future(self.settle())
+            if not self.settling.done():
+                return  # decisions stay buffered (nothing is trimmed) until it is done
+            task, self.settling = self.settling, None
+            try:
+                last = task.result()
+            except Exception as exc:  # noqa: BLE001 - broker away: try again next round
+                log.warning("taking over as leader failed (%s); retrying", exc)
+                return
+            await self.take_over(last)
+        elif not leader and self.settling is not None:
+            self.settling.cancel()
+            self.settling = None
         self.leader = leader
         self.m.leader.set(1 if leader else 0)
         if not leader:
@@ -493,15 +511,19 @@ class DetectLoop:
     FOLLOWS = {None: {"challenge", "suspend"}, "release": {"challenge", "suspend"},
                "challenge": {"suspend", "release"}, "suspend": {"release"}}
 
-    async def take_over(self) -> None:
+    async def settle(self) -> dict:
+        """The last published action per (account, mode), once the old leader's in-flight
+        messages have landed."""
+        await asyncio.sleep(1.0)
+        return await self.recent_actions()
+
+    async def take_over(self, last: dict) -> None:
         """Becoming leader: publish the buffered decisions the old leader had not.
 
-        The account's last published action (from the recent tail of ``actions``)
-        decides which buffered decisions still apply (:attr:`FOLLOWS`), so no
-        account gets a second live suspend without a release between.
+        The account's last published action (``last``, from :meth:`settle`) decides
+        which buffered decisions still apply (:attr:`FOLLOWS`), so no account gets a
+        second live suspend without a release between.
         """
-        await asyncio.sleep(1.0)  # let the old leader's in-flight messages land
-        last = await self.recent_actions()
         now = time.time()
         kept = dropped = 0
         for _, decisions, ingest in self.buffer:
