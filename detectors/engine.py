@@ -543,7 +543,7 @@ class Engine:
             if profiled is None:
                 profiled = level == "suspend" and self._profiled(w, ev)
             m = self._member_match(w, ev, account_id, seq, profiled)
-            if level == "suspend" and m < 0.5 and self._carries_two(w, ev, account_id, seq, profiled):
+            if level == "suspend" and 0.3 <= m < 0.5 and self._carries_two(w, ev, account_id, seq, profiled):
                 m = 0.5
             if level == "suspend" and m >= 0.5:
                 action = "suspend"
