@@ -65,6 +65,7 @@ _EMAIL_SHAPE = KIND_INDEX["email_shape"]
 # one trait; referrer, locale and flow are what crowds share and count for nothing
 _TRAIT_GROUP = tuple("" if k.name in ("referrer", "locale", "flow") else
                      "text" if k.name in ("uname_sim", "dname_sim", "bio_sim") else k.name for k in KINDS)
+_CARRY_EVIDENCE = 1.0  # wave evidence a member must carry through 2+ traits (:meth:`Engine._carries_two`)
 _DEFER_GAP = 300.0  # a wave whose members arrive this often (s, on average) is still bursting
 
 
@@ -441,7 +442,7 @@ class Engine:
         self._n["waves_merged"] += 1
         return keep
 
-    def _member_match(self, w: Wave, ev, account_id: str, seq: int) -> float:
+    def _member_match(self, w: Wave, ev, account_id: str, seq: int, profiled: bool = False) -> float:
         acc = self._policy.peek(account_id)
         slot = self._recent.get(seq)
         if slot is not None and slot.account_id == account_id:
@@ -450,11 +451,38 @@ class Engine:
             m = acc.match if acc is not None else 0.0
         if acc is not None and acc.coact:
             m = max(m, 0.75)  # it acted in lockstep with other members
-        elif w.by_activity:
+        elif w.by_activity and not profiled:
             # a lockstep wave's evidence is what its members did together; an account
             # that joined it by looking like a member at signup carries none of it
+            # (unless the members' profiles alone are a wave at the suspend level)
             m = min(m, 0.3)
         return m
+
+    def _profiled(self, w: Wave, ev) -> bool:
+        """A lockstep wave whose members' shared profile traits alone, without what they
+        did together, score at the suspend level: it is a signup wave too, and an account
+        that joined it by its profile is judged as in one."""
+        if not w.by_activity or w.size < self.config["min_wave_size"]:
+            return False
+        f = self._features(w, ev, 1.0)
+        f["coact"] = 0
+        f["coact_share"] = 0.0
+        f["lockstep"] = 0
+        return self._scorer.score_one(f) >= self.config["suspend_threshold"]
+
+    def _carries_two(self, w: Wave, ev, account_id: str, seq: int, profiled: bool = False) -> bool:
+        """A member of a signup wave at the suspend level that carries a small share of
+        its evidence (it rotated the trait carrying most of it: the avatar, the bio) but
+        still shares two independent identity templates with it, worth
+        ``_CARRY_EVIDENCE`` together, is judged part of it. One shared template (a common
+        username shape, a popular client) is what organic users share by chance."""
+        if w.by_activity and not profiled:  # a lockstep wave: what members did together
+            return False
+        slot = self._recent.get(seq)
+        if slot is None or slot.account_id != account_id:
+            return False
+        got, traits = w.carried(slot.keys, slot.kinds, ev, min_count=2)
+        return traits >= 2 and got >= _CARRY_EVIDENCE
 
     def _evaluate(self, w: Wave, t: float, newcomers: Iterable[tuple] = ()) -> list[Decision]:
         """Re-score a wave and emit the decisions its new state calls for."""
@@ -507,11 +535,16 @@ class Engine:
         context = None
         pol = self._policy
         ver = self.config_version
+        profiled = None  # computed once, for the first member judged
         for account_id, seq in targets:
             acc = pol.peek(account_id)
             if acc is not None and acc.exempt:
                 continue
-            m = self._member_match(w, ev, account_id, seq)
+            if profiled is None:
+                profiled = level == "suspend" and self._profiled(w, ev)
+            m = self._member_match(w, ev, account_id, seq, profiled)
+            if level == "suspend" and 0.3 <= m < 0.5 and self._carries_two(w, ev, account_id, seq, profiled):
+                m = 0.5
             if level == "suspend" and m >= 0.5:
                 action = "suspend"
             elif w.confirmed and acc is not None and acc.coact:

@@ -33,6 +33,10 @@ _LSH = frozenset(("uname_sim", "dname_sim", "bio_sim"))
 _MEMBER_CAP = tuple(k.member for k in KINDS)
 _WAVE_W = tuple(k.wave for k in KINDS)
 _ORIGIN = tuple(i for i, k in enumerate(KINDS) if k.name in ("ip24", "ip48", "email_domain", "referrer"))
+# independent identity traits: kinds derived from one field (a username's shape, pattern and
+# near-duplicates; a user agent alone and with the locale) are one trait
+_ID_TRAIT = tuple(("username" if k.name.startswith("uname_") else "ua" if k.name.startswith("ua") else k.name)
+                  if k.group == "id" else "" for k in KINDS)
 
 
 def share_factor(share: float) -> float:
@@ -333,6 +337,41 @@ class Wave:
         if tot <= 0.0:
             return 0.0
         return min(1.0, max(got / tot, strong / 1.6))
+
+    def carried(self, keys: Iterable[int], kinds: Iterable[int], ev: TraitEvidence, min_count: int = 2,
+                ws: Optional[Iterable[float]] = None, min_strength: float = 0.1) -> tuple[float, int]:
+        """What one account carries of the wave's evidence in absolute terms:
+        ``(evidence, independent identity traits)``: the summed ``strength x weight`` of
+        the values it shares with the wave (weights capped as in :meth:`match`), and how
+        many independent identity traits (username, display name, bio, e-mail pattern,
+        device, avatar, client) among the kinds with ``min_strength`` it shares.
+
+        A member that rotated the trait carrying most of a strong wave's evidence (its
+        avatar, its bio) carries a small *share* of it but may still carry two of its
+        other templates.
+
+        >>> w = Wave("w1", t=0.0)
+        >>> for i in range(6):   # username shape, user agent and avatar shared by all
+        ...     w.add_member(f"a{i}", i, float(i), [1, 2, 3], [0, 8, 7], [1.0, 1.0, 1.0])
+        >>> ev = w.evidence()
+        >>> w.carried([1, 2, 99], [0, 8, 7], ev)   # rotated the avatar
+        (0.99, 2)
+        >>> w.carried([1, 98, 99], [0, 8, 7], ev)
+        (0.5, 1)
+        """
+        shared = self.shared_kinds(keys, kinds, min_count, ws)
+        got = 0.0
+        traits = set()
+        strength = ev.strength
+        for c, w in shared.items():
+            s = strength[c]
+            if s <= 0.0:
+                continue
+            w = min(w, _MEMBER_CAP[c])
+            got += s * w
+            if s >= min_strength and w > 0.05 and _ID_TRAIT[c]:
+                traits.add(_ID_TRAIT[c])
+        return round(got, 6), len(traits)
 
     def core_keys(self, ev: TraitEvidence, min_strength: float = 0.3, limit: int = 64) -> list[int]:
         """Keys shared by 2+ members in the kinds that carry the wave's evidence."""

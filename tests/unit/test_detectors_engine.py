@@ -309,3 +309,74 @@ def test_members_of_a_weak_signup_wave_can_act_in_lockstep():
     e2.process(Signup("d", 101.0, "dan_d"))
     assert e2._coact("c", "d", 200.0) == [] and e2._policy.peek("c").wave == flagged.wave_id
     assert not e2._weak(flagged)
+
+
+def _strong_wave(e: Engine, by_activity: bool = False):
+    """A wave of 8 members sharing a username shape and pattern, a user agent (alone
+    and with the locale), an avatar and a device, each value carried by every member,
+    and the slots of three newcomers: one that rotated the avatar and the device (it
+    still carries the username and the user agent), one that shares only the username
+    shape and pattern, and one that shares everything."""
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.waves import Wave
+
+    shape, tmpl, ua, ual, avatar, device = 101, 102, 103, 104, 105, 106
+    kinds = [K["uname_shape"], K["uname_tmpl"], K["ua"], K["ua_locale"], K["avatar"], K["device"]]
+    w = Wave("wstrong", 100.0)
+    w.by_activity = by_activity
+    for i in range(8):
+        w.add_member(f"m{i}", -1, 100.0 + i, [shape, tmpl, ua, ual, avatar, device], kinds, [1.0] * 6)
+    e._waves[w.wave_id] = w
+    seqs = {}
+    for acct, keys in (("rotated", [shape, tmpl, ua, ual, 901, 902]),
+                       ("shape-only", [shape, tmpl, 903, 904, 905, 906]),
+                       ("all", [shape, tmpl, ua, ual, avatar, device])):
+        seqs[acct] = e._recent.add(acct, 110.0, keys, bytes(kinds))
+        e._policy.track(acct, w.wave_id, 110.0).match = 0.0
+    return w, seqs
+
+
+def test_a_member_that_rotated_the_strongest_traits_but_carries_two_others_is_suspended():
+    # the avatar and the device carry most of the wave's evidence; a member that rotated
+    # both carries a small share of it (match < 0.5: challenged before) but still shares
+    # two independent identity templates worth >= 1 with it: it is suspended. Sharing
+    # one template (a username shape organic users share by chance) still is not enough.
+    e = Engine(seed=1)
+    w, seqs = _strong_wave(e)
+    ev = w.evidence()
+    assert e._member_match(w, ev, "rotated", seqs["rotated"]) < 0.5
+    out = e._decide(w, ev, 0.99, [(a, s) for a, s in seqs.items()], 200.0, "suspend", 0.9, True)
+    got = {d.account_id: d.action for d in out}
+    assert got["rotated"] == "suspend" and got["all"] == "suspend"
+    assert got.get("shape-only") != "suspend"
+    # at the challenge level nothing is suspended
+    e2 = Engine(seed=1)
+    w2, seqs2 = _strong_wave(e2)
+    out2 = e2._decide(w2, w2.evidence(), 0.7, list(seqs2.items()), 200.0, "challenge", 0.6, True)
+    assert all(d.action == "challenge" for d in out2)
+
+
+def test_a_lockstep_wave_whose_profiles_alone_are_a_wave_judges_profile_members():
+    # a lockstep wave that also grew by profile lookalikes: when the members' shared
+    # profile traits alone (without what they did together) score at the suspend level,
+    # an account that joined it by its profile is judged as in a signup wave
+    e = Engine(seed=1)
+    w, seqs = _strong_wave(e, by_activity=True)
+    ev = w.evidence()
+    assert e._profiled(w, ev)
+    out = e._decide(w, ev, 0.99, list(seqs.items()), 200.0, "suspend", 0.9, True)
+    got = {d.account_id: d.action for d in out}
+    assert got["all"] == "suspend" and got["rotated"] == "suspend" and got.get("shape-only") != "suspend"
+    # a lockstep wave whose profiles share little: profile joiners are at most challenged
+    from detectors.waves import Wave
+    from detectors.signatures import KIND_INDEX as K
+    weak = Wave("wweak", 100.0)
+    weak.by_activity = True
+    for i in range(8):
+        weak.add_member(f"n{i}", -1, 100.0 + i, [101, 500 + i], [K["uname_shape"], K["ua"]], [1.0, 1.0])
+    e._waves[weak.wave_id] = weak
+    seq = e._recent.add("joiner", 110.0, [101, 501], bytes([K["uname_shape"], K["ua"]]))
+    e._policy.track("joiner", weak.wave_id, 110.0).match = 0.9
+    assert not e._profiled(weak, weak.evidence())
+    out = e._decide(weak, weak.evidence(), 0.99, [("joiner", seq)], 200.0, "suspend", 0.9, True)
+    assert all(d.action != "suspend" for d in out)
