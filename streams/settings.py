@@ -54,8 +54,11 @@ class Settings:
     #: hard-codes 1500: a fetch for the quiet partitions then holds the busy ones back that
     #: long (aiokafka leaves partitions with unread records out of the next fetch).
     fetch_wait_ms: int = 50
-    #: Wall-clock seconds a quiet source partition may hold back event-time alignment.
-    align_idle_seconds: float = 0.02
+    #: Wall-clock seconds a quiet source partition may hold back event-time alignment. Keep
+    #: it above ingest_wait: stage 1 forwards a busy partition only every ingest_wait, and
+    #: in between it looks quiet (measured at 2,000 events/s with ingest_wait 0.02: idle
+    #: 0.02 s applied 506-899 of 60,000 events out of event-time order, 0.05 s none).
+    align_idle_seconds: float = 0.05
     #: Seconds a partition with unread messages may hold event-time alignment back (e.g.
     #: while its worker died and the group has not yet moved it: keep above the session
     #: timeout plus a rebalance, so a failover does not break event-time order).
