@@ -785,12 +785,12 @@ def latency_run(args, broker: Broker, tmp: Path, events: list, rate: float, deps
             unmatched += 1
             continue
         lat.append(arrived - t)
+        decided = parse_time(d["decided_at"])
         if args.trace:  # one line per decision: latency, decided - produced, produced at
             with open(args.trace, "a") as f:
-                f.write(json.dumps({"latency_s": arrived - t, "decided_s": parse_time(d["decided_at"]) - t,
+                f.write(json.dumps({"latency_s": arrived - t, "decided_s": decided - t,
                                     "produced_at_s": t - stamps[0], "action": d["action"],
                                     "wave_id": d.get("wave_id")}) + "\n")
-        decided = parse_time(d["decided_at"])
         worker_side.append(decided - t)
         out_hop.append(arrived - decided)
     span = stamps[-1] - stamps[0] if len(stamps) > 1 else 0.0

@@ -159,7 +159,7 @@ class CircuitBreaker:
             self._count += n_suspends
         if self.surge_start is not None or self._count >= self.min_count:  # else :meth:`_check` does nothing
             self._check(ts)
-        tripped = self.surge_start is not None and self.surge_start > self.confirmed_at  # :attr:`tripped`
+        tripped = self.tripped
         if n_suspends and degrade and tripped:
             self.degraded += n_suspends
         return tripped

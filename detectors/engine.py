@@ -458,16 +458,13 @@ class Engine:
             m = min(m, 0.3)
         return m
 
-    def _profiled(self, w: Wave, ev) -> bool:
+    def _profiled(self, w: Wave, f: dict) -> bool:
         """A lockstep wave whose members' shared profile traits alone, without what they
         did together, score at the suspend level: it is a signup wave too, and an account
-        that joined it by its profile is judged as in one."""
+        that joined it by its profile is judged as in one. ``f``: the wave's features."""
         if not w.by_activity or w.size < self.config["min_wave_size"]:
             return False
-        f = self._features(w, ev, 1.0)
-        f["coact"] = 0
-        f["coact_share"] = 0.0
-        f["lockstep"] = 0
+        f = dict(f, coact=0, coact_share=0.0, lockstep=0)
         return self._scorer.score_one(f) >= self.config["suspend_threshold"]
 
     def _carries_two(self, w: Wave, ev, account_id: str, seq: int, profiled: bool = False) -> bool:
@@ -520,15 +517,15 @@ class Engine:
             w.confirmed = True
             w.status = "active"
             targets = w.members if retro else newcomers
-            out += self._decide(w, ev, score, targets, t, "suspend", thr_s, live)
+            out += self._decide(w, ev, f, score, targets, t, "suspend", thr_s, live)
         elif challenge_level:
             retro = not w.challenge_level
             w.challenge_level = True
             targets = w.members if retro else newcomers
-            out += self._decide(w, ev, score, targets, t, "challenge", thr_c, live)
+            out += self._decide(w, ev, f, score, targets, t, "challenge", thr_c, live)
         return out
 
-    def _decide(self, w: Wave, ev, score: float, targets: Iterable, t: float, level: str, thr: float,
+    def _decide(self, w: Wave, ev, f: dict, score: float, targets: Iterable, t: float, level: str, thr: float,
                 live: bool) -> list[Decision]:
         out = []
         traits = w.traits(ev)
@@ -541,7 +538,7 @@ class Engine:
             if acc is not None and acc.exempt:
                 continue
             if profiled is None:
-                profiled = level == "suspend" and self._profiled(w, ev)
+                profiled = level == "suspend" and self._profiled(w, f)
             m = self._member_match(w, ev, account_id, seq, profiled)
             if level == "suspend" and 0.3 <= m < 0.5 and self._carries_two(w, ev, account_id, seq, profiled):
                 m = 0.5

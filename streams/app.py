@@ -126,7 +126,7 @@ def export_stats(metrics: Metrics, stats: dict) -> None:
 
 
 def _install_fetch_wait() -> None:
-    """Let Faust's worker consumer take ``app.breakwater_fetch_wait_ms`` as its
+    """Let Faust's worker consumer take the app's ``Settings.fetch_wait_ms`` as its
     ``fetch_max_wait_ms``; Faust passes a fixed 1500 and has no setting for it.
 
     aiokafka leaves the partitions whose records the app has not consumed yet out of its
@@ -143,9 +143,9 @@ def _install_fetch_wait() -> None:
 
     def create(self, transport):
         consumer = create_worker_consumer(self, transport)
-        wait = getattr(self.app, "breakwater_fetch_wait_ms", None)
-        if wait is not None:
-            consumer._fetch_max_wait_ms = int(wait)  # noqa: SLF001 - read by start() only
+        bw = getattr(self.app, "breakwater", None)  # set by create_app
+        if bw is not None:
+            consumer._fetch_max_wait_ms = bw["settings"].fetch_wait_ms  # noqa: SLF001 - read by start() only
         return consumer
 
     cls._create_worker_consumer = create
@@ -174,11 +174,10 @@ def create_app(settings: Settings) -> faust.App:
         consumer_auto_offset_reset="earliest",
         web_enabled=True,
     )
-    app.breakwater_fetch_wait_ms = settings.fetch_wait_ms
     metrics = Metrics()
 
-    def raw_topic(name: str, **kw):
-        return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw",
+    def raw_topic(*names: str, **kw):
+        return app.topic(*names, key_type=bytes, value_type=bytes, key_serializer="raw",
                          value_serializer="raw", **kw)
 
     dead_letter = raw_topic(settings.topic("dead-letter"))
@@ -195,10 +194,8 @@ def create_app(settings: Settings) -> faust.App:
     app.breakwater = {"metrics": metrics, "ingest": ingest, "detect": loop, "settings": settings}
 
     kinds = {settings.topic(short): (short, expected) for short, expected in TOPIC_TYPES.items()}
-    sources = app.topic(*kinds, key_type=bytes, value_type=bytes, key_serializer="raw",
-                        value_serializer="raw")
 
-    @app.agent(sources, name="breakwater.ingest")
+    @app.agent(raw_topic(*kinds), name="breakwater.ingest")
     async def ingest_agent(stream):
         async for events in stream.take_events(settings.ingest_batch, within=settings.ingest_wait):
             await ingest.handle_batch(events, kinds)

@@ -345,14 +345,14 @@ def test_a_member_that_rotated_the_strongest_traits_but_carries_two_others_is_su
     w, seqs = _strong_wave(e)
     ev = w.evidence()
     assert e._member_match(w, ev, "rotated", seqs["rotated"]) < 0.5
-    out = e._decide(w, ev, 0.99, [(a, s) for a, s in seqs.items()], 200.0, "suspend", 0.9, True)
+    out = e._decide(w, ev, e._features(w, ev, 1.0), 0.99, [(a, s) for a, s in seqs.items()], 200.0, "suspend", 0.9, True)
     got = {d.account_id: d.action for d in out}
     assert got["rotated"] == "suspend" and got["all"] == "suspend"
     assert got.get("shape-only") != "suspend"
     # at the challenge level nothing is suspended
     e2 = Engine(seed=1)
     w2, seqs2 = _strong_wave(e2)
-    out2 = e2._decide(w2, w2.evidence(), 0.7, list(seqs2.items()), 200.0, "challenge", 0.6, True)
+    out2 = e2._decide(w2, w2.evidence(), e2._features(w2, w2.evidence(), 1.0), 0.7, list(seqs2.items()), 200.0, "challenge", 0.6, True)
     assert all(d.action == "challenge" for d in out2)
 
 
@@ -363,8 +363,8 @@ def test_a_lockstep_wave_whose_profiles_alone_are_a_wave_judges_profile_members(
     e = Engine(seed=1)
     w, seqs = _strong_wave(e, by_activity=True)
     ev = w.evidence()
-    assert e._profiled(w, ev)
-    out = e._decide(w, ev, 0.99, list(seqs.items()), 200.0, "suspend", 0.9, True)
+    assert e._profiled(w, e._features(w, ev, 1.0))
+    out = e._decide(w, ev, e._features(w, ev, 1.0), 0.99, list(seqs.items()), 200.0, "suspend", 0.9, True)
     got = {d.account_id: d.action for d in out}
     assert got["all"] == "suspend" and got["rotated"] == "suspend" and got.get("shape-only") != "suspend"
     # a lockstep wave whose profiles share little: profile joiners are at most challenged
@@ -377,6 +377,6 @@ def test_a_lockstep_wave_whose_profiles_alone_are_a_wave_judges_profile_members(
     e._waves[weak.wave_id] = weak
     seq = e._recent.add("joiner", 110.0, [101, 501], bytes([K["uname_shape"], K["ua"]]))
     e._policy.track("joiner", weak.wave_id, 110.0).match = 0.9
-    assert not e._profiled(weak, weak.evidence())
-    out = e._decide(weak, weak.evidence(), 0.99, [("joiner", seq)], 200.0, "suspend", 0.9, True)
+    assert not e._profiled(weak, e._features(weak, weak.evidence(), 1.0))
+    out = e._decide(weak, weak.evidence(), e._features(weak, weak.evidence(), 1.0), 0.99, [("joiner", seq)], 200.0, "suspend", 0.9, True)
     assert all(d.action != "suspend" for d in out)
