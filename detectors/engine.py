@@ -370,16 +370,16 @@ class Engine:
             wave, m, free, merges = self._place(sig, linked, ws)
             pulled = []
             if wave is None and free:
-                wave = self._form(t, free, sig, z, ws)
+                wave = self._form(t, free, sig, z, ws, ps=p)
                 m = 1.0
             elif wave is not None and free and m >= 0.5:
                 # recent signups linked to this one but to no wave yet join with it: a
                 # wave whose first members split over two seeds is one wave
-                pulled = self._pull(wave, t, free, sig, z, ws)
+                pulled = self._pull(wave, t, free, sig, z, ws, p)
             if wave is not None:
                 for other in merges:
                     wave = self._merge(wave, other)
-                wave.add_member(ev.account_id, seq, t, sig.keys, sig.kinds, ws, z, sig.labels)
+                wave.add_member(ev.account_id, seq, t, sig.keys, sig.kinds, ws, z, sig.labels, p)
                 self._recent.get(seq).wave = wave.wave_id
                 acc = self._policy.track(ev.account_id, wave.wave_id, t)
                 acc.match = m
@@ -389,7 +389,8 @@ class Engine:
             self._sweep(t)
         return out
 
-    def _form(self, t: float, free: list, sig: Signature, z: list, ws: list, wave_id: Optional[str] = None) -> Wave:
+    def _form(self, t: float, free: list, sig: Signature, z: list, ws: list, wave_id: Optional[str] = None,
+              ps: Optional[list] = None) -> Wave:
         """A new wave from linked recent signups (not yet in a wave); not yet stored."""
         first = self._recent.get(min(free))
         wid = wave_id or self._new_wave_id(first.account_id, first.ts)
@@ -397,11 +398,13 @@ class Engine:
         zmap = dict(zip(sig.keys, z))
         wmap = dict(zip(sig.keys, ws))
         lmap = dict(zip(sig.keys, sig.labels))
+        pmap = dict(zip(sig.keys, ps)) if ps is not None else {}
         for s in sorted(free):
             slot = self._recent.get(s)
             ks = list(slot.keys)
             w.add_member(slot.account_id, s, slot.ts, ks, list(slot.kinds), [wmap.get(k, 0.0) for k in ks],
-                         [zmap.get(k, 0.0) for k in ks], [lmap.get(k, "") for k in ks])
+                         [zmap.get(k, 0.0) for k in ks], [lmap.get(k, "") for k in ks],
+                         [pmap.get(k, 1.0) for k in ks])
         if wave_id is None:
             for s in free:
                 slot = self._recent.get(s)
@@ -411,10 +414,11 @@ class Engine:
             self._n["waves_formed"] += 1
         return w
 
-    def _pull(self, w: Wave, t: float, free: list, sig: Signature, z: list, ws: list) -> list:
+    def _pull(self, w: Wave, t: float, free: list, sig: Signature, z: list, ws: list, ps: list) -> list:
         """Add linked recent signups that are in no wave to ``w`` (as :meth:`_form` does)."""
         zmap = dict(zip(sig.keys, z))
         wmap = dict(zip(sig.keys, ws))
+        pmap = dict(zip(sig.keys, ps))
         out = []
         for s in sorted(free):
             slot = self._recent.get(s)
@@ -422,7 +426,7 @@ class Engine:
                 continue
             ks = list(slot.keys)
             w.add_member(slot.account_id, s, slot.ts, ks, list(slot.kinds), [wmap.get(k, 0.0) for k in ks],
-                         [zmap.get(k, 0.0) for k in ks])
+                         [zmap.get(k, 0.0) for k in ks], ps=[pmap.get(k, 1.0) for k in ks])
             slot.wave = w.wave_id
             self._policy.track(slot.account_id, w.wave_id, slot.ts).match = 0.5
             out.append((slot.account_id, s))
@@ -670,11 +674,12 @@ class Engine:
                 out += self._evaluate(w, ev.ts)
         return out
 
-    def _slot_weights(self, slot, t: float) -> tuple[list, list, list]:
-        """Keys, kinds and current weights of a remembered signup."""
+    def _slot_weights(self, slot, t: float) -> tuple[list, list, list, list, list]:
+        """Keys, kinds, current weights, burst z-scores and baseline shares of a
+        remembered signup."""
         sig = Signature(list(slot.keys), list(slot.kinds), [""] * len(slot.keys))
-        _, z, _, _, ws = self._score_keys(sig, t, 0.0)
-        return sig.keys, sig.kinds, ws, z
+        _, z, _, p, ws = self._score_keys(sig, t, 0.0)
+        return sig.keys, sig.kinds, ws, z, p
 
     @staticmethod
     def _weak(w: Optional[Wave]) -> bool:
@@ -733,8 +738,8 @@ class Engine:
             if slot.wave is not None and slot.wave != w.wave_id:
                 self._leave(slot)
             if slot.wave is None:
-                keys, kinds, ws, z = self._slot_weights(slot, t)
-                w.add_member(slot.account_id, slot.seq, slot.ts, keys, kinds, ws, z)
+                keys, kinds, ws, z, p = self._slot_weights(slot, t)
+                w.add_member(slot.account_id, slot.seq, slot.ts, keys, kinds, ws, z, ps=p)
                 slot.wave = w.wave_id
                 self._policy.track(slot.account_id, w.wave_id, slot.ts).match = 0.0
                 changed = True
@@ -819,8 +824,8 @@ class Engine:
             f = self._features(wave, evd, 1.0, size=wave.size + 1)
             view, size = wave, wave.size + 1
         elif free:
-            view = self._form(t, free, sig, z, ws, wave_id="(forming)")
-            view.add_member(ev.account_id, -1, t, sig.keys, sig.kinds, ws, z, sig.labels)
+            view = self._form(t, free, sig, z, ws, wave_id="(forming)", ps=p)
+            view.add_member(ev.account_id, -1, t, sig.keys, sig.kinds, ws, z, sig.labels, p)
             evd = view.evidence()
             m = 1.0
             f = self._features(view, evd, 1.0)

@@ -48,6 +48,19 @@ def share_factor(share: float) -> float:
     return min(1.0, max(0.0, (share - 0.25) * 2.0))
 
 
+def origin_factor(p: float) -> float:
+    """How far the most shared value of an origin (network, mail domain, referrer),
+    whose baseline share was ``p``, can explain a group (0..1): a value one signup in
+    ten or more carries (a big mail provider) is shared by every large enough group and
+    explains none of them; a value one signup in thirty or fewer carries (a campus's
+    domain, an office's network, one show's link) can.
+
+    >>> origin_factor(0.38), round(origin_factor(0.056), 2), origin_factor(0.002)
+    (0.0, 0.5, 1.0)
+    """
+    return min(1.0, max(0.0, (-math.log10(p) - 1.0) * 2.0)) if p > 0.0 else 1.0
+
+
 def burst_factor(z: float, sensitivity: float = 1.0, z_full: float = 4.0) -> float:
     """0..1 from a burst z-score (``sqrt`` of the chi-squared score).
 
@@ -110,7 +123,7 @@ class Wave:
     ['2 devices', 'username shape Aaaa9999']
     """
 
-    __slots__ = ("wave_id", "first_seen", "last_seen", "size", "members", "keys", "best", "cov", "wgt", "wmax", "zmax",
+    __slots__ = ("wave_id", "first_seen", "last_seen", "size", "members", "keys", "best", "cov", "wgt", "wmax", "pbest", "zmax",
                  "rep", "status", "suspended", "challenged", "spam_labels", "benign_labels", "lockstep",
                  "score", "confirmed", "cleared", "merged_into", "max_keys", "max_members", "dirty",
                  "flagged", "challenge_level", "label_confirmed", "top_z", "co_members", "by_activity", "deferred", "multi")
@@ -128,6 +141,7 @@ class Wave:
         self.cov = [0.0] * _N_KINDS  # members sharing a value of the kind with another member
         self.wgt = [0.0] * _N_KINDS  # recent weight of the shared values (moving average)
         self.wmax = [0.0] * _N_KINDS  # largest weight a shared value of the kind ever had
+        self.pbest = [1.0] * _N_KINDS  # baseline share of the kind's most shared value (smallest seen)
         self.zmax = [0.0] * _N_KINDS  # largest burst z of a shared value (for reasons)
         self.rep = [0] * _N_KINDS  # distinct values of the kind carried by 2+ members
         self.status = "forming"
@@ -152,13 +166,21 @@ class Wave:
         self.deferred = False  # members held out of the baseline while the wave grows
         self.multi = False  # two kinds of trait or more carried it when last scored
 
+    def __setstate__(self, state):
+        d, slots = state if isinstance(state, tuple) else (state, None)
+        self.pbest = [0.0] * _N_KINDS  # a snapshot from before ``pbest``: every origin as specific as before
+        for k, v in {**(d or {}), **(slots or {})}.items():
+            setattr(self, k, v)
+
     # ------------------------------------------------------------------ growth
     def add_member(self, account_id: str, seq: int, t: float, keys: Iterable[int], kinds: Iterable[int],
-                   ws: Iterable[float], zs: Optional[Iterable[float]] = None, labels: Optional[list] = None) -> None:
+                   ws: Iterable[float], zs: Optional[Iterable[float]] = None, labels: Optional[list] = None,
+                   ps: Optional[Iterable[float]] = None) -> None:
         """Count one member's keys.
 
         ``ws`` are per-key weights in [0, 1]: how much sharing that key says (the engine
-        passes burst factor x specificity); ``zs`` the keys' burst z-scores (for reasons).
+        passes burst factor x specificity); ``zs`` the keys' burst z-scores (for reasons);
+        ``ps`` the keys' baseline shares (what part of all signups carries the value).
         """
         self.size += 1
         if t > self.last_seen:
@@ -169,15 +191,18 @@ class Wave:
             self.members.append((account_id, seq))
         kd = self.keys
         zs = zs if zs is not None else [0.0] * len(ws)
+        ps = ps if ps is not None else [1.0] * len(ws)
         # per kind: the weight of the best value this member shares, and whether it completed a pair
         shared_w: dict = {}
         pair: set = set()
-        for i, (k, c, w, z) in enumerate(zip(keys, kinds, ws, zs)):
+        pbest = self.pbest
+        for i, (k, c, w, z, p) in enumerate(zip(keys, kinds, ws, zs, ps)):
             e = kd.get(k)
             if e is None:
                 kd[k] = (1, c, w, labels[i] if labels is not None else "")
                 if self.best[c] is None:
                     self.best[c] = k
+                    pbest[c] = p
                 continue
             if w > shared_w.get(c, -1.0):
                 shared_w[c] = w
@@ -191,6 +216,9 @@ class Wave:
             b = self.best[c]
             if b != k and (b is None or n > kd[b][0]):
                 self.best[c] = k
+                pbest[c] = p
+            elif b == k and p < pbest[c]:
+                pbest[c] = p
         for c, w in shared_w.items():
             self.cov[c] += 2.0 if c in pair else 1.0
             self.wgt[c] = w if self.wgt[c] == 0.0 else 0.5 * (self.wgt[c] + w)
@@ -240,7 +268,12 @@ class Wave:
             self.zmax[c] = max(self.zmax[c], other.zmax[c])
             self.rep[c] += other.rep[c]
             cand = [b for b in (self.best[c], other.best[c]) if b is not None and b in kd]
-            self.best[c] = max(cand, key=lambda k: kd[k][0]) if cand else None
+            best = max(cand, key=lambda k: kd[k][0]) if cand else None
+            if best is not None and best != self.best[c]:
+                self.pbest[c] = other.pbest[c]
+            elif best is not None and best == other.best[c]:
+                self.pbest[c] = min(self.pbest[c], other.pbest[c])
+            self.best[c] = best
         self.suspended += other.suspended
         self.challenged += other.challenged
         self.spam_labels += other.spam_labels
@@ -293,7 +326,8 @@ class Wave:
         if n <= 0:
             return 0.0
         cov = self.cov
-        return max((share_factor(min(1.0, cov[c] / n)) * self.wmax[c] for c in _ORIGIN), default=0.0)
+        return max((share_factor(min(1.0, cov[c] / n)) * self.wmax[c] * origin_factor(self.pbest[c])
+                    for c in _ORIGIN), default=0.0)
 
     def shared_kinds(self, keys: Iterable[int], kinds: Iterable[int], min_count: int,
                      ws: Optional[Iterable[float]] = None) -> dict:

@@ -380,3 +380,32 @@ def test_a_lockstep_wave_whose_profiles_alone_are_a_wave_judges_profile_members(
     assert not e._profiled(weak, e._features(weak, weak.evidence(), 1.0))
     out = e._decide(weak, weak.evidence(), e._features(weak, weak.evidence(), 1.0), 0.99, [("joiner", seq)], 200.0, "suspend", 0.9, True)
     assert all(d.action != "suspend" for d in out)
+
+
+def test_a_common_mail_provider_does_not_explain_a_group_but_a_private_domain_does():
+    """``Wave.explained`` discounts lockstep that a shared origin accounts for (a campus,
+    a company). A provider a third of everyone uses is shared by any large group and
+    accounts for nothing; a domain one signup in five hundred carries does."""
+    from detectors.signatures import KIND_INDEX
+    from detectors.waves import Wave, origin_factor
+    dom = KIND_INDEX["email_domain"]
+
+    def group(p_domain: float) -> Wave:
+        w = Wave("w", t=0.0)
+        for i in range(8):  # every member shares the domain, at full weight
+            w.add_member(f"a{i}", seq=i, t=float(i), keys=[42], kinds=[dom], ws=[1.0], ps=[p_domain])
+        return w
+
+    assert origin_factor(0.38) == 0.0 and origin_factor(0.002) == 1.0
+    assert group(0.38).explained() == 0.0       # gmail-like: explains nothing
+    assert group(0.002).explained() == 1.0      # a campus's domain: explains the group
+    # the most shared value decides, not a rare one two members happen to share
+    w = group(0.38)
+    w.add_member("b0", seq=20, t=20.0, keys=[7], kinds=[dom], ws=[1.0], ps=[0.001])
+    w.add_member("b1", seq=21, t=21.0, keys=[7], kinds=[dom], ws=[1.0], ps=[0.001])
+    assert w.explained() == 0.0
+    # a snapshot from before the baseline share was kept restores as before (specific)
+    state = w.__reduce_ex__(4)[2]
+    old = Wave.__new__(Wave)
+    old.__setstate__((None, {k: v for k, v in state[1].items() if k != "pbest"}))
+    assert old.explained() > 0.5
