@@ -169,3 +169,11 @@ class Memo(dict):
 
     def __reduce__(self):
         return (Memo, (self.capacity,))
+
+
+def restore_slots(obj, state, **defaults) -> None:
+    """``__setstate__`` of a ``__slots__`` class whose snapshots may predate some of its
+    slots: those get ``defaults``."""
+    d, slots = state if isinstance(state, tuple) else (state, None)
+    for k, v in {**defaults, **(d or {}), **(slots or {})}.items():
+        setattr(obj, k, v)

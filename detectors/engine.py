@@ -67,6 +67,7 @@ _TRAIT_GROUP = tuple("" if k.name in ("referrer", "locale", "flow") else
                      "text" if k.name in ("uname_sim", "dname_sim", "bio_sim") else k.name for k in KINDS)
 _CARRY_EVIDENCE = 1.0  # wave evidence a member must carry through 2+ traits (:meth:`Engine._carries_two`)
 _DEFER_GAP = 300.0  # a wave whose members arrive this often (s, on average) is still bursting
+_LOCK_HIT = 3  # members acting on one target within the lockstep window that make it a lockstep hit (:meth:`Engine._in_lockstep`)
 
 
 @dataclass(slots=True)
@@ -667,12 +668,40 @@ class Engine:
                 w = self._wave(acc.wave)
         if w is None:
             return out
-        n = self._lockstep.learn_one(w.wave_id, ev.account_id, ev.ts, ev.target, ev.text)
+        n, key, hit = self._lockstep.learn_hit(w.wave_id, ev.account_id, ev.ts, ev.target, ev.text)
         if n > w.lockstep:
             w.lockstep = n
             if n >= 3:
                 out += self._evaluate(w, ev.ts)
+        if hit >= _LOCK_HIT and acc is not None and w.confirmed and not w.by_activity and not acc.coact:
+            out += self._in_lockstep(w, acc, ev.account_id, key, ev.ts)
         return out
+
+    def _in_lockstep(self, w: Wave, acc, account_id: str, key: int, t: float) -> list[Decision]:
+        """A member of a confirmed signup wave that looked too little like it to be
+        suspended at signup (it broke the template in most fields) but then acts on two
+        distinct targets, each together with ``_LOCK_HIT`` or more members that carry the
+        wave's signature, within the lockstep window, carries the wave's evidence in what
+        it does: it counts as a member that acted in lockstep (:attr:`Account.coact`) and
+        is judged again. (Members that do not carry the signature — a flash crowd partly
+        pulled into a wave — acting together are no evidence.)"""
+        if acc.match >= 0.5:  # judged by its signature already
+            return []
+        peek = self._policy.peek
+        carriers = 0
+        for other in self._lockstep.members(w.wave_id, key):
+            o = peek(other) if other != account_id else None
+            if o is not None and (o.match >= 0.5 or o.coact):
+                carriers += 1
+        if carriers < _LOCK_HIT:
+            return []
+        if acc.lock_key is None or acc.lock_key == key:
+            acc.lock_key = key
+            return []
+        acc.coact = True
+        w.co_members += 1
+        seq = self._young.peek(account_id)
+        return self._evaluate(w, t, [(account_id, -1 if seq is None else seq)])
 
     def _slot_weights(self, slot, t: float) -> tuple[list, list, list, list, list]:
         """Keys, kinds, current weights, burst z-scores and baseline shares of a

@@ -87,7 +87,15 @@ class LockstepTracker:
     def learn_one(self, group: str, account_id: str, t: float, target: Optional[str] = None,
                   text: Optional[str] = None) -> int:
         """Record an activity of a member of ``group``; returns the group's lockstep count."""
+        return self.learn_hit(group, account_id, t, target, text)[0]
+
+    def learn_hit(self, group: str, account_id: str, t: float, target: Optional[str] = None,
+                  text: Optional[str] = None) -> tuple[int, Optional[int], int]:
+        """:meth:`learn_one`, also saying what this activity joined: ``(lockstep count,
+        key, members)`` of the largest (group, target) set it is part of (``None, 0``
+        when it has no target)."""
         best = self._best.get(group, 0)
+        hit_key, hit_n = None, 0
         for key in self.targets(target, text):
             ek = (group, key)
             e = self._entries.get(ek)
@@ -96,11 +104,19 @@ class LockstepTracker:
                 self._entries[ek] = e
             elif len(e[1]) < self.max_members:
                 e[1].add(account_id)
-            if len(e[1]) > best:
-                best = len(e[1])
+            n = len(e[1])
+            if n > best:
+                best = n
+            if n > hit_n and account_id in e[1]:
+                hit_key, hit_n = key, n
         if best:
             self._best[group] = best
-        return best
+        return best, hit_key, hit_n
+
+    def members(self, group: str, key: int) -> frozenset:
+        """The members seen acting on target ``key`` of ``group`` in its current window."""
+        e = self._entries.peek((group, key))
+        return frozenset(e[1]) if e is not None else frozenset()
 
     def score_one(self, group: str) -> int:
         """Largest number of distinct members seen acting on one target together."""

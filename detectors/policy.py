@@ -21,7 +21,7 @@ from typing import Optional
 
 from streams.contract import Decision
 
-from detectors.bounded import LRUDict
+from detectors.bounded import LRUDict, restore_slots
 
 __all__ = ["Account", "Policy"]
 
@@ -31,7 +31,7 @@ NONE, CHALLENGED, SUSPENDED, RELEASED = 0, 1, 2, 3
 class Account:
     """What the engine remembers about one wave member or decided account."""
 
-    __slots__ = ("wave", "live", "shadow", "exempt", "feats", "ts", "match", "ever_suspended", "coact")
+    __slots__ = ("wave", "live", "shadow", "exempt", "feats", "ts", "match", "ever_suspended", "coact", "lock_key")
 
     def __init__(self, wave: Optional[str], ts: float):
         self.wave = wave
@@ -43,6 +43,10 @@ class Account:
         self.match = 0.0
         self.ever_suspended = False
         self.coact = False  # linked to another member by lockstep activity
+        self.lock_key: Optional[int] = None  # first target it hit in lockstep with its wave
+
+    def __setstate__(self, state):
+        restore_slots(self, state, lock_key=None)  # snapshots from before ``lock_key``
 
 
 class Policy:

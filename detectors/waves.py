@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from typing import Iterable, Optional
 
+from detectors.bounded import restore_slots
 from detectors.signatures import KINDS
 
 __all__ = ["Wave", "TraitEvidence", "share_factor", "burst_factor", "specificity"]
@@ -167,10 +168,8 @@ class Wave:
         self.multi = False  # two kinds of trait or more carried it when last scored
 
     def __setstate__(self, state):
-        d, slots = state if isinstance(state, tuple) else (state, None)
-        self.pbest = [0.0] * _N_KINDS  # a snapshot from before ``pbest``: every origin as specific as before
-        for k, v in {**(d or {}), **(slots or {})}.items():
-            setattr(self, k, v)
+        # a snapshot from before ``pbest``: every origin as specific as before
+        restore_slots(self, state, pbest=[0.0] * _N_KINDS)
 
     # ------------------------------------------------------------------ growth
     def add_member(self, account_id: str, seq: int, t: float, keys: Iterable[int], kinds: Iterable[int],

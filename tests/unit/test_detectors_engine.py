@@ -409,3 +409,51 @@ def test_a_common_mail_provider_does_not_explain_a_group_but_a_private_domain_do
     old = Wave.__new__(Wave)
     old.__setstate__((None, {k: v for k, v in state[1].items() if k != "pbest"}))
     assert old.explained() > 0.5
+
+
+def _bot_wave(e: Engine) -> str:
+    """Eight lookalike bots: a confirmed wave; returns its id."""
+    for i in range(8):
+        e.process(Signup(f"bot{i}", 1000.0 + 20 * i, f"Crypto_King{4821 + i * 37}", display_name="Crypto King",
+                         bio="Crypto signals daily! DM for VIP access, 100x guaranteed", device_id="dev-7",
+                         user_agent="BotUA/1.0", avatar="img9f3a"))
+    wid = e._policy.peek("bot0").wave
+    assert e._policy.peek("bot7").ever_suspended
+    return wid
+
+
+def test_an_off_template_member_acting_with_its_wave_on_two_targets_is_suspended():
+    from streams.contract import Activity
+    e = Engine(seed=1)
+    wid = _bot_wave(e)
+    # a member that carries almost none of the signature (it broke the template in
+    # every field): not suspended at signup
+    assert e.process(Signup("odd", 1200.0, "maria.lopez", display_name="Maria")) == []
+    e._policy.track("odd", wid, 1200.0).match = 0.2
+    t = 1300.0
+    got = {}
+    for tg in ("cust1", "cust2"):
+        for i in range(4):
+            assert e.process(Activity(f"bot{i}", t, "follow", target=tg)) == []
+            t += 1
+        got[tg] = [(d.account_id, d.action) for d in e.process(Activity("odd", t, "follow", target=tg))]
+        t += 1
+    assert got["cust1"] == []  # one shared target is not enough
+    assert got["cust2"] == [("odd", "suspend")]
+
+
+def test_members_without_the_signature_acting_together_are_no_lockstep_evidence():
+    from streams.contract import Activity
+    e = Engine(seed=1)
+    wid = _bot_wave(e)
+    crowd = [f"fan{i}" for i in range(5)]  # a crowd partly pulled into the wave
+    for i, a in enumerate(crowd):
+        e.process(Signup(a, 1200.0 + i, f"fan_{i}_x{i * 7}"))
+        e._policy.track(a, wid, 1200.0 + i).match = 0.2
+    t = 1300.0
+    out = []
+    for tg in ("show", "show_post"):
+        for a in crowd:
+            out += e.process(Activity(a, t, "follow", target=tg))
+            t += 1
+    assert [d for d in out if d.action == "suspend"] == []
