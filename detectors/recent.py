@@ -158,6 +158,16 @@ class RecentIndex:
         :meth:`lookup` returned for these keys, if nothing was added since."""
         head = self._head
         seq = self._next
+        if self.light and at is None and len(keys) <= 4:
+            # few keys (activities), kept as a tuple: no arrays to build and convert back
+            mask = self._mask
+            kt = tuple(keys)
+            prevs = tuple([head.item(k & mask) for k in kt])
+            for k in kt:
+                head[k & mask] = seq
+            self._ring[seq % self.capacity] = (ts, kt, prevs, account_id)
+            self._next = seq + 1
+            return seq
         if at is not None:
             ka = array("Q", np.asarray(keys, dtype=np.uint64).tobytes())
             idx, prev = at
