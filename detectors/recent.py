@@ -130,16 +130,22 @@ class RecentIndex:
         lo = max(self._next - self.capacity, 0)
         tmin = t - self.window
         n = self.max_walk if limit is None else limit
-        ring, cap, light = self._ring, self.capacity, self.light
+        ring, cap = self._ring, self.capacity
         out = []
+        if self.light:  # (co-activity: carriers() gives no hint)
+            while s >= lo and n > 0:
+                ts, keys, prevs, _ = ring[s % cap]
+                if ts < tmin or key not in keys:  # not in keys: head or chain overwritten by a colliding key
+                    break
+                out.append(s)
+                s = prevs[keys.index(key)]
+                n -= 1
+            return out
         while s >= lo and n > 0:
             e = ring[s % cap]
-            if light:
-                ts, keys, prevs, _ = e
-            else:
-                ts, keys, prevs = e.ts, e.keys, e.prevs
-            if ts < tmin:
+            if e.ts < tmin:
                 break
+            keys = e.keys
             if 0 <= hint < len(keys) and keys[hint] == key:
                 pos = hint
             else:
@@ -148,7 +154,7 @@ class RecentIndex:
                 except ValueError:
                     break  # head or chain overwritten by a colliding key
             out.append(s)
-            s = prevs[pos]
+            s = e.prevs[pos]
             n -= 1
         return out
 
