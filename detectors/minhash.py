@@ -23,6 +23,7 @@ import random
 import re
 
 import numpy as np
+from numpy._core.multiarray import correlate2 as _correlate_valid  # ``np.correlate`` without its wrapper (mode 0: "valid")
 
 __all__ = ["MinHashLSH", "normalize_text"]
 
@@ -187,10 +188,11 @@ class MinHashLSH:
             parts.append(b)
             bounds += (pos, pos + size - n + 1)  # this text's shingles, then the straddling ones
             pos += size
-        cps = np.frombuffer(b"".join(parts), dtype=np.uint32).astype(np.uint64)
+        cps = np.frombuffer(b"".join(parts), dtype=np.uint32)
         # every n-gram window folded into its shingle hash (a sliding dot product, uint64
-        # wraps like mod 2**64), then one row per hash function: ``a * shingle + b``
-        allv = self._acol * np.correlate(cps, self._coef, "valid")
+        # wraps like mod 2**64; the code points are cast to the coefficients' uint64 by
+        # the product), then one row per hash function: ``a * shingle + b``
+        allv = self._acol * _correlate_valid(cps, self._coef, 0)
         allv += self._bcol
         # x >> 32 is monotone: the minimum of the shifted values is the shifted minimum
         out = np.minimum.reduceat(allv, bounds[:-1], axis=1)[:, ::2]

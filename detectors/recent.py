@@ -146,13 +146,16 @@ class RecentIndex:
             if e.ts < tmin:
                 break
             keys = e.keys
-            if 0 <= hint < len(keys) and keys[hint] == key:
-                pos = hint
-            else:
-                try:
-                    pos = keys.index(key)
-                except ValueError:
-                    break  # head or chain overwritten by a colliding key
+            try:
+                # (a negative hint counts from the end: where it finds ``key``, that
+                # position's chain is the key's chain all the same)
+                pos = hint if keys[hint] == key else keys.index(key)
+            except IndexError:  # a hint beyond this slot's keys
+                if key not in keys:
+                    break
+                pos = keys.index(key)
+            except ValueError:
+                break  # head or chain overwritten by a colliding key
             out.append(s)
             s = e.prevs[pos]
             n -= 1
