@@ -422,17 +422,11 @@ class SignatureExtractor:
             parts.append(cache.lookup(("avatar", s.avatar), trait, "avatar", s.avatar, "avatar #{tag}"))
         locale = f"{(s.country or '?').upper()}/{(s.lang or '?').lower()}"
         if s.user_agent:
-            # the client alone, then with the locale: a known client in a new locale hashes
-            # only the pair
-            ua = s.user_agent
-            got = cache.get(("ua", ua))
-            if got is None:
-                got = cache.put(("ua", ua), trait("ua", ua, f"user agent “{_clip(ua, 48)}”"))
-            parts.append(got)
-            ck = ("ua_locale", ua, locale)
+            ck = ("ua", s.user_agent, locale)
             got = cache.get(ck)
             if got is None:
-                got = cache.put(ck, trait("ua_locale", f"{ua}|{locale}", f"user agent and locale {locale}"))
+                got = cache.put(ck, traits(("ua", s.user_agent, f"user agent “{_clip(s.user_agent, 48)}”"),
+                                           ("ua_locale", f"{s.user_agent}|{locale}", f"user agent and locale {locale}")))
             parts.append(got)
         if s.referrer:
             ck = ("referrer", s.referrer)
