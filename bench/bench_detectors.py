@@ -31,6 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import orjson  # noqa: E402
 
 from detectors.engine import Engine  # noqa: E402
+from detectors.runtime import configure_gc  # noqa: E402
 from offline.simulate import generate  # noqa: E402
 from streams.contract import decode, parse_event  # noqa: E402
 
@@ -66,6 +67,7 @@ def main(argv=None) -> int:
 
     caps = dict(max_accounts=50_000, recent_capacity=8192, max_closed_waves=5000, dedupe_capacity=50_000) \
         if args.small_caps else {}
+    configure_gc()  # the collector settings every process running the engine uses
     engine = Engine(seed=args.seed, **caps)
     per_type_s: Counter = Counter()
     per_type_n: Counter = Counter()

@@ -16,13 +16,18 @@ inputs and, for 500 signups taken in stream order, ``Engine.assess`` called just
 half-way (snapshots must not change anything). ``speed`` times ``Decider.process``
 over ``generate(seed=2, hours=2, scenario="default")`` (19,259 events) three times with
 ``time.perf_counter``, then ``Engine.assess`` of every tenth signup, called just before
-the signup is processed, and prints the medians.
+the signup is processed, and prints the medians, the collector settings and the peak RSS.
+Both run under the measured checkout's collector settings
+(``detectors.runtime.configure_gc``, which its worker and ``evaluate`` apply too), or
+CPython's defaults for a checkout that has none.
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import pickle
+import resource
 import statistics
 import sys
 import time
@@ -47,6 +52,17 @@ def decider():
     return Decider(make_engine(s), CircuitBreaker(multiple=s.breaker_multiple))
 
 
+def configure_gc() -> str:
+    """The measured checkout's collector settings (``detectors.runtime.configure_gc``, as
+    its worker and ``evaluate`` apply them), if it has them; else CPython's."""
+    try:
+        from detectors.runtime import configure_gc as configure
+    except ImportError:
+        return f"CPython defaults {gc.get_threshold()}"
+    configure()
+    return f"detectors.runtime.configure_gc {gc.get_threshold()}"
+
+
 def run(evs: list, sample: int = 500, pickle_at: int | None = None) -> dict:
     """Every decision, and ``assess`` of ``sample`` signups just before their processing."""
     from streams.contract import Signup
@@ -68,6 +84,7 @@ def run(evs: list, sample: int = 500, pickle_at: int | None = None) -> dict:
 
 
 def golden() -> dict:
+    configure_gc()
     res = {}
     for inp in INPUTS:
         evs = events(*inp)
@@ -98,6 +115,7 @@ def compare(ref: dict, got: dict) -> bool:
 
 def speed(reps: int = 3) -> None:
     from streams.contract import Signup
+    gc_set = configure_gc()
     evs = events(*SPEED_INPUT)
     rates = []
     for _ in range(reps):
@@ -124,6 +142,7 @@ def speed(reps: int = 3) -> None:
         costs.append(tot / n * 1e6)
     print(f"assess: {statistics.median(costs):,.0f} us per call (median of {reps}: "
           f"{', '.join(f'{c:,.0f}' for c in costs)}; {n} calls per run)")
+    print(f"garbage collector: {gc_set}; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
 
 
 def main() -> None:

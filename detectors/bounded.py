@@ -14,6 +14,8 @@ from typing import Any, Hashable, Iterable, Iterator, Optional
 
 __all__ = ["LRUDict", "FifoSet", "Memo"]
 
+_ABSENT = object()  # ``LRUDict.get``: no entry (a stored None is a value)
+
 
 class LRUDict:
     """A mapping with a hard size cap that evicts the least recently used entry.
@@ -42,11 +44,12 @@ class LRUDict:
 
     def get(self, key: Hashable, default: Any = None, touch: bool = True) -> Any:
         d = self._d
-        if key in d:
-            if touch:
-                d.move_to_end(key)
-            return d[key]
-        return default
+        v = d.get(key, _ABSENT)  # one look-up where ``key in d`` then ``d[key]`` were two
+        if v is _ABSENT:
+            return default
+        if touch:
+            d.move_to_end(key)
+        return v
 
     def peek(self, key: Hashable, default: Any = None) -> Any:
         """Read without refreshing recency (used by read-only paths)."""

@@ -39,7 +39,7 @@ from scipy.special import gammainc
 __all__ = ["BurstDetector", "poisson_surprise"]
 
 _RENORM = 600.0  # renormalise when the growth exponent (in half-lives) exceeds this
-_SHIFT = np.array(40, dtype=np.uint64)  # 0-d: a cheaper operand than a NumPy scalar
+_SHIFT = 40  # the column of a key: bits 40.. of ``key * multiplier`` (see ``_DecayedSketch.index``)
 _min_rows = np.minimum.reduce  # ``a.min(axis)`` without its Python wrapper
 
 
@@ -83,14 +83,18 @@ class _DecayedSketch:
         self._derive()
 
     def _derive(self) -> None:
-        # hash multipliers as a column, each row's first flat index, the column mask as a
-        # 0-d array (not pickled)
-        self._mcol = self.mult[:, None].copy()
+        # (not pickled) the column of a key is bits 40.. 40+b of ``key * mult`` (``width``
+        # = 2**b): with the multipliers shifted left by 24 - b (mod 2**64, the product is
+        # shifted alike) one right shift by 64 - b leaves just those bits (no mask);
+        # multipliers as a column, each row's first flat index, the shift as a 0-d array
+        b = self.width.bit_length() - 1
+        up = max(0, 24 - b)  # a width above 2**24 takes all 24 bits left above bit 40
+        self._mcol = (self.mult << np.uint64(up))[:, None]
         self._rows = np.arange(0, self.cells.size, self.width, dtype=np.uint64)[:, None]
-        self._mask = np.array(self.mask)
+        self._down = np.array(_SHIFT + up, dtype=np.uint64)  # 0-d: a cheaper operand than a scalar
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in ("_mcol", "_rows", "_mask")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_mcol", "_rows", "_down")}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -111,8 +115,7 @@ class _DecayedSketch:
     def index(self, keys: np.ndarray) -> np.ndarray:
         """Flat cell indices of ``keys``, shape ``(depth, len(keys))``."""
         x = keys * self._mcol
-        x >>= _SHIFT
-        x &= self._mask  # the column: below ``width``, a power of two
+        x >>= self._down  # the column: (key * mult >> 40) & (width - 1)
         x |= self._rows
         return x.view(np.intp)
 

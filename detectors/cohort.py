@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from math import exp
 from typing import Optional
 
 from detectors.bounded import LRUDict, Memo
@@ -151,30 +152,35 @@ class CoActivityLinker:
     def _count(self, key: int, t: float) -> float:
         """Count a hit of a target; return how surprising its recent hits are against its
         history (:func:`binomial_surprise`; 0 below ``min_ratio`` x its usual rate)."""
+        h_cur, h_base = self._h_cur, self._h_base
         if self._t_total is None:
             self._t_total = t
         dt_tot = t - self._t_total
         if dt_tot > 0.0:  # time never decays backwards
-            self._base_total *= math.exp(-self._h_base * dt_tot)
-            self._cur_total *= math.exp(-self._h_cur * dt_tot)
+            base_total = self._base_total * exp(-h_base * dt_tot) + 1.0
+            cur_total = self._cur_total * exp(-h_cur * dt_tot) + 1.0
             self._t_total = t
-        self._base_total += 1.0
-        self._cur_total += 1.0
+        else:
+            base_total = self._base_total + 1.0
+            cur_total = self._cur_total + 1.0
+        self._base_total, self._cur_total = base_total, cur_total
         e = self._targets.get(key)
         if e is None:
             e = [0.0, 0.0, t]
             self._targets[key] = e
         dt = t - e[2]
         if dt > 0.0:
-            e[0] = e[0] * math.exp(-self._h_cur * dt) + 1.0
-            e[1] = e[1] * math.exp(-self._h_base * dt)
+            e[0] = e[0] * exp(-h_cur * dt) + 1.0
+            e[1] = e[1] * exp(-h_base * dt)
             e[2] = t
         else:  # no time has passed: no decay (a factor of exactly 1)
             e[0] += 1.0
         # the target's history: the baseline learned its recent hits too, and on a young
         # baseline a new target's own burst would otherwise be most of its history
-        hist = max(0.0, e[1] - e[0])
-        share = (hist + 0.1) / (max(0.0, self._base_total - self._cur_total) + 10.0)
+        hist = e[1] - e[0]
+        hist = hist if hist > 0.0 else 0.0  # max(0.0, ...) without the call
+        rest = base_total - cur_total
+        share = (hist + 0.1) / ((rest if rest > 0.0 else 0.0) + 10.0)
         if e[0] < 1.5 or share > self.max_share:  # first recent hit, or where everyone goes
             e[1] += 1.0
             return 0.0

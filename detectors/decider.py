@@ -126,7 +126,10 @@ class Decider:
         return decisions
 
     def _guard(self, ts: float, decisions: list) -> None:
-        wanted = [d for d in decisions if d.action == "suspend" and d.mode == "live"] if decisions else ()
+        if not decisions:  # most events: time moves on (``degrade`` only matters with suspensions)
+            self.breaker.observe(ts)
+            return
+        wanted = [d for d in decisions if d.action == "suspend" and d.mode == "live"]
         guarding = self.guarding
         if not (self.breaker.observe(ts, len(wanted), degrade=guarding) and guarding):
             return

@@ -23,11 +23,11 @@ import random
 import re
 
 import numpy as np
+from numpy._core.multiarray import correlate2 as _correlate_valid  # ``np.correlate`` without its wrapper (mode 0: "valid")
 
 __all__ = ["MinHashLSH", "normalize_text"]
 
 _DIGITS = re.compile(r"\d+")
-_SPACE = re.compile(r"\s+")
 _P1 = np.uint64(0x9E3779B97F4A7C15)
 _P2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _SHIFT32 = np.array(32, dtype=np.uint64)
@@ -44,7 +44,9 @@ def normalize_text(s: str) -> str:
     >>> normalize_text("Win  BIG 4821 today!")
     'win big 0 today!'
     """
-    return _SPACE.sub(" ", _DIGITS.sub("0", s.lower())).strip()
+    # ``str.split()`` splits where the regex ``\s`` matches (both ``Py_UNICODE_ISSPACE``): as
+    # ``re.sub(r"\s+", " ", ...).strip()``, a third cheaper
+    return " ".join(_DIGITS.sub("0", s.lower()).split())
 
 
 class MinHashLSH:
@@ -186,10 +188,11 @@ class MinHashLSH:
             parts.append(b)
             bounds += (pos, pos + size - n + 1)  # this text's shingles, then the straddling ones
             pos += size
-        cps = np.frombuffer(b"".join(parts), dtype=np.uint32).astype(np.uint64)
+        cps = np.frombuffer(b"".join(parts), dtype=np.uint32)
         # every n-gram window folded into its shingle hash (a sliding dot product, uint64
-        # wraps like mod 2**64), then one row per hash function: ``a * shingle + b``
-        allv = self._acol * np.correlate(cps, self._coef, "valid")
+        # wraps like mod 2**64; the code points are cast to the coefficients' uint64 by
+        # the product), then one row per hash function: ``a * shingle + b``
+        allv = self._acol * _correlate_valid(cps, self._coef, 0)
         allv += self._bcol
         # x >> 32 is monotone: the minimum of the shifted values is the shifted minimum
         out = np.minimum.reduceat(allv, bounds[:-1], axis=1)[:, ::2]

@@ -130,25 +130,34 @@ class RecentIndex:
         lo = max(self._next - self.capacity, 0)
         tmin = t - self.window
         n = self.max_walk if limit is None else limit
-        ring, cap, light = self._ring, self.capacity, self.light
+        ring, cap = self._ring, self.capacity
         out = []
+        if self.light:  # (co-activity: carriers() gives no hint)
+            while s >= lo and n > 0:
+                ts, keys, prevs, _ = ring[s % cap]
+                if ts < tmin or key not in keys:  # not in keys: head or chain overwritten by a colliding key
+                    break
+                out.append(s)
+                s = prevs[keys.index(key)]
+                n -= 1
+            return out
         while s >= lo and n > 0:
             e = ring[s % cap]
-            if light:
-                ts, keys, prevs, _ = e
-            else:
-                ts, keys, prevs = e.ts, e.keys, e.prevs
-            if ts < tmin:
+            if e.ts < tmin:
                 break
-            if 0 <= hint < len(keys) and keys[hint] == key:
-                pos = hint
-            else:
-                try:
-                    pos = keys.index(key)
-                except ValueError:
-                    break  # head or chain overwritten by a colliding key
+            keys = e.keys
+            try:
+                # (a negative hint counts from the end: where it finds ``key``, that
+                # position's chain is the key's chain all the same)
+                pos = hint if keys[hint] == key else keys.index(key)
+            except IndexError:  # a hint beyond this slot's keys
+                if key not in keys:
+                    break
+                pos = keys.index(key)
+            except ValueError:
+                break  # head or chain overwritten by a colliding key
             out.append(s)
-            s = prevs[pos]
+            s = e.prevs[pos]
             n -= 1
         return out
 
@@ -158,6 +167,16 @@ class RecentIndex:
         :meth:`lookup` returned for these keys, if nothing was added since."""
         head = self._head
         seq = self._next
+        if self.light and at is None and len(keys) <= 4:
+            # few keys (activities), kept as a tuple: no arrays to build and convert back
+            mask = self._mask
+            kt = tuple(keys)
+            prevs = tuple([head.item(k & mask) for k in kt])
+            for k in kt:
+                head[k & mask] = seq
+            self._ring[seq % self.capacity] = (ts, kt, prevs, account_id)
+            self._next = seq + 1
+            return seq
         if at is not None:
             ka = array("Q", np.asarray(keys, dtype=np.uint64).tobytes())
             idx, prev = at

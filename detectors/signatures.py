@@ -326,12 +326,17 @@ class SignatureExtractor:
         """``(keys, kind indices, labels)`` of ``(kind, value, label)`` traits; a
         ``{tag}`` in a label becomes the key's short hex tag."""
         keys, kinds, labels = [], [], []
-        for kind, value, label in traits:
-            key = self.hasher.key_id(kind, value)
+        for trait in traits:
+            (key,), (c,), (lab,) = self._trait(*trait)
             keys.append(key)
-            kinds.append(_K[kind])
-            labels.append(label.replace("{tag}", KeyedHasher.tag_of(key)) if "{tag}" in label else label)
+            kinds.append(c)
+            labels.append(lab)
         return tuple(keys), tuple(kinds), tuple(labels)
+
+    def _trait(self, kind: str, value: str, label: str) -> tuple:
+        """:meth:`_traits` of one trait (most fields: no lists to build)."""
+        key = self.hasher.key_id(kind, value)
+        return (key,), (_K[kind],), (label.replace("{tag}", KeyedHasher.tag_of(key)) if "{tag}" in label else label,)
 
     def _lsh_traits(self, items: list) -> list:
         """:meth:`_traits` of the band keys of several ``(kind, text, label)`` at once."""
@@ -370,7 +375,7 @@ class SignatureExtractor:
         # the traits of each field are memoised by what they depend on: most values recur
         # (user agents, domains, name shapes); each cached entry is :meth:`_traits`
         cache = self._cache
-        traits = self._traits
+        traits, trait = self._traits, self._trait
         parts = []
         name = s.username
         shape = username_shape(name)
@@ -395,7 +400,7 @@ class SignatureExtractor:
         if s.email:
             local, _, domain = s.email.rpartition("@")
             domain = domain.lower()
-            got = cache.lookup(("email_domain", domain), traits, ("email_domain", domain, "mail domain #{tag}"))
+            got = cache.lookup(("email_domain", domain), trait, "email_domain", domain, "mail domain #{tag}")
             parts.append(got)
             if local:
                 local = local.split("+", 1)[0]
@@ -405,16 +410,16 @@ class SignatureExtractor:
                 got = cache.get(ck)
                 if got is None:
                     eshape = collapse_shape(lshape) + f"#{ltail}"  # coarse_shape(local)
-                    got = cache.put(ck, traits(("email_shape", f"{eshape}@{domain}",
-                                                f"e-mail pattern {eshape}@#{KeyedHasher.tag_of(dom[0][0])}")))
+                    got = cache.put(ck, trait("email_shape", f"{eshape}@{domain}",
+                                              f"e-mail pattern {eshape}@#{KeyedHasher.tag_of(dom[0][0])}"))
                 parts.append(got)
         if s.ip:
             for kind, prefix in ip_prefixes(s.ip):
-                parts.append(cache.lookup((kind, prefix), traits, (kind, prefix, _TAGGED[kind])))
+                parts.append(cache.lookup((kind, prefix), trait, kind, prefix, _TAGGED[kind]))
         if s.device_id:
-            parts.append(cache.lookup(("device", s.device_id), traits, ("device", s.device_id, "device #{tag}")))
+            parts.append(cache.lookup(("device", s.device_id), trait, "device", s.device_id, "device #{tag}"))
         if s.avatar and s.avatar.lower() not in ("default", "none", ""):
-            parts.append(cache.lookup(("avatar", s.avatar), traits, ("avatar", s.avatar, "avatar #{tag}")))
+            parts.append(cache.lookup(("avatar", s.avatar), trait, "avatar", s.avatar, "avatar #{tag}"))
         locale = f"{(s.country or '?').upper()}/{(s.lang or '?').lower()}"
         if s.user_agent:
             ck = ("ua", s.user_agent, locale)
@@ -429,15 +434,15 @@ class SignatureExtractor:
             if got is None:
                 ref = referrer_key(s.referrer)
                 host = referrer_host(s.referrer)
-                got = cache.put(ck, traits(("referrer", ref, f"referrer {_clip(host, 40)}{'/…' if len(ref) > len(host) else ''}")))
+                got = cache.put(ck, trait("referrer", ref, f"referrer {_clip(host, 40)}{'/…' if len(ref) > len(host) else ''}"))
             parts.append(got)
         if s.country or s.lang:
-            parts.append(cache.lookup(("locale", locale), traits, ("locale", locale, f"locale {locale}")))
+            parts.append(cache.lookup(("locale", locale), trait, "locale", locale, f"locale {locale}"))
         if s.signup_flow:
             ck = ("flow", s.signup_flow)
             got = cache.get(ck)
             if got is None:
-                got = cache.put(ck, traits(("flow", s.signup_flow.lower(), f"signup flow {_clip(s.signup_flow, 16)}")))
+                got = cache.put(ck, trait("flow", s.signup_flow.lower(), f"signup flow {_clip(s.signup_flow, 16)}"))
             parts.append(got)
         sig = Signature([], [], [])
         keys, kinds, labels = sig.keys, sig.kinds, sig.labels

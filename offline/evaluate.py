@@ -209,8 +209,10 @@ def evaluate(path: str, decisions_path: Optional[str] = None, *, config: Optiona
     from detectors.breaker import CircuitBreaker
     from detectors.decider import Decider
     from detectors.engine import Engine
+    from detectors.runtime import configure_gc
     from streams.settings import Settings
 
+    configure_gc()  # the collector settings every process running the engine uses
     if breaker_multiple is None:
         breaker_multiple = Settings.breaker_multiple  # the worker's default
     decider = Decider(Engine(config=config, seed=seed), CircuitBreaker(multiple=breaker_multiple),

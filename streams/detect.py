@@ -39,6 +39,7 @@ from streams.align import Aligner
 from detectors.bounded import LRUDict
 from detectors.breaker import CircuitBreaker
 from detectors.decider import Decider
+from detectors.runtime import configure_gc
 from streams.contract import decision_to_dict, event_from_wire, format_time
 from streams.metrics import Metrics
 from streams.settings import Settings
@@ -188,6 +189,7 @@ class DetectLoop:
                  control=None):
         self.s = settings
         self.m = metrics
+        configure_gc()  # the collector settings every process running the engine uses
         self.decider = Decider(engine_factory(), CircuitBreaker(multiple=settings.breaker_multiple),
                                scope=settings.breaker_scope)
         self.control = control  # (ControlState, ControlReader) or None
@@ -310,12 +312,9 @@ class DetectLoop:
         """
         gc.collect() if full else gc.collect(1)
         gc.freeze()
-        if full:
-            # full collections only every GEN2_EVERY young-generation ones instead of 10:
-            # with the state frozen they find almost nothing, and each still paused the
-            # loop 10-50 ms every few seconds under load (gc pause metric)
-            g0, g1, _ = gc.get_threshold()
-            gc.set_threshold(g0, g1, self.GEN2_EVERY)
+        # (full collections come only every ``GEN2_EVERY`` middle-generation ones, set by
+        # :func:`~detectors.runtime.configure_gc` at start: with the state frozen they find
+        # almost nothing, and each still paused the loop 10-50 ms under load)
         self.last_freeze = time.monotonic()
 
     SOURCES = ("signups", "activity", "labels")
@@ -356,8 +355,6 @@ class DetectLoop:
     SLICE_SECONDS = 0.001
     #: How often the objects that survived are moved out of the garbage collector's reach.
     FREEZE_SECONDS = 10.0
-    #: Once ready: collections of the middle generation between two full collections.
-    GEN2_EVERY = 100
 
     async def apply_chunked(self, items: list) -> None:
         i, n = 0, len(items)
