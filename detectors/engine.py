@@ -67,6 +67,7 @@ _TRAIT_GROUP = tuple("" if k.name in ("referrer", "locale", "flow") else
                      "text" if k.name in ("uname_sim", "dname_sim", "bio_sim") else k.name for k in KINDS)
 _CARRY_EVIDENCE = 1.0  # wave evidence a member must carry through 2+ traits (:meth:`Engine._carries_two`)
 _DEFER_GAP = 300.0  # a wave whose members arrive this often (s, on average) is still bursting
+_ORG_EXPLAINED = 0.9  # a wave this explained by one origin, alike in one identity trait, is an organisation (:meth:`Engine._organisation`)
 _LOCK_HIT = 3  # members acting on one target within the lockstep window that make it a lockstep hit (:meth:`Engine._in_lockstep`)
 
 
@@ -509,8 +510,8 @@ class Engine:
         if w.cleared:
             return []
         thr_s, thr_c = cfg["suspend_threshold"], cfg["challenge_threshold"]
-        suspend_level = (score >= thr_s and w.size >= cfg["min_wave_size"]) or \
-            (w.label_confirmed and score >= thr_c)
+        suspend_level = (score >= thr_s and w.size >= cfg["min_wave_size"] and not self._organisation(w, ev)) \
+            or (w.label_confirmed and score >= thr_c)
         challenge_level = score >= thr_c
         if challenge_level and not w.flagged:
             w.flagged = True
@@ -529,6 +530,17 @@ class Engine:
             targets = w.members if retro else newcomers
             out += self._decide(w, ev, f, score, targets, t, "challenge", thr_c, live)
         return out
+
+    @staticmethod
+    def _organisation(w: Wave, ev) -> bool:
+        """A signup wave that specific shared origins of two kinds or more explain (a
+        company's network, mail domain and intranet link; a campus's network and domain)
+        and whose members look alike in one identity trait only (a "role @ company" bio):
+        how an organisation's accounts look. On the prior alone it is challenged, never
+        suspended; labels can confirm it. (A farm in one data centre shares a network
+        only.)"""
+        return (not w.by_activity and ev.n_identity <= 1 and ev.explained >= _ORG_EXPLAINED
+                and w.origins() >= 2)
 
     def _decide(self, w: Wave, ev, f: dict, score: float, targets: Iterable, t: float, level: str, thr: float,
                 live: bool) -> list[Decision]:
@@ -865,7 +877,7 @@ class Engine:
         lab = view.wave_id if wave is not None else None
         if wave is not None and wave.cleared:
             return Assessment("allow", score, lab, [f"wave {lab} was cleared by labels"], ver)
-        if ((score >= cfg["suspend_threshold"] and size >= cfg["min_wave_size"])
+        if ((score >= cfg["suspend_threshold"] and size >= cfg["min_wave_size"] and not self._organisation(view, evd))
                 or (wave is not None and wave.label_confirmed and score >= cfg["challenge_threshold"])) and m >= 0.5:
             decision, name, thr = "block", "suspend", cfg["suspend_threshold"]
         elif score >= cfg["challenge_threshold"] and m >= 0.3:

@@ -318,15 +318,23 @@ class Wave:
         n_id = sum(1 for c in _ID if strength[c] >= 0.3)
         return TraitEvidence(strength, ident, env, n_id, self.explained(n))
 
+    def _origin_terms(self, n: Optional[int]) -> list:
+        n = self.size if n is None else n
+        if n <= 0:
+            return []
+        cov = self.cov
+        return [share_factor(min(1.0, cov[c] / n)) * self.wmax[c] * origin_factor(self.pbest[c]) for c in _ORIGIN]
+
     def explained(self, n: Optional[int] = None) -> float:
         """How far one shared origin (network, mail domain, referrer) explains the wave
         of ``n`` members (default: its size): :attr:`TraitEvidence.explained`."""
-        n = self.size if n is None else n
-        if n <= 0:
-            return 0.0
-        cov = self.cov
-        return max((share_factor(min(1.0, cov[c] / n)) * self.wmax[c] * origin_factor(self.pbest[c])
-                    for c in _ORIGIN), default=0.0)
+        return max(self._origin_terms(n), default=0.0)
+
+    def origins(self, at: float = 0.5) -> int:
+        """How many kinds of origin (network, mail domain, referrer) each explain the
+        wave at least ``at``: a company's accounts share its network, its mail domain and
+        its intranet link; a farm in one data centre shares a network only."""
+        return sum(1 for x in self._origin_terms(None) if x >= at)
 
     def shared_kinds(self, keys: Iterable[int], kinds: Iterable[int], min_count: int,
                      ws: Optional[Iterable[float]] = None) -> dict:

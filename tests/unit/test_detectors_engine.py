@@ -457,3 +457,27 @@ def test_members_without_the_signature_acting_together_are_no_lockstep_evidence(
             out += e.process(Activity(a, t, "follow", target=tg))
             t += 1
     assert [d for d in out if d.action == "suspend"] == []
+
+
+def test_an_organisation_is_challenged_not_suspended_on_the_prior_alone():
+    """A group that specific origins of two kinds explain (one office network, one
+    company mail domain, one intranet link) and that looks alike in one identity trait
+    only (a "role @ company" bio) is how a company's accounts look; a farm in one data
+    centre (one origin kind), or a group alike in two identity traits, is not."""
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.waves import Wave
+
+    def group(origin_kinds, id_kinds) -> Wave:
+        w = Wave("w", t=0.0)
+        kinds = [K[k] for k in origin_kinds + id_kinds]
+        for i in range(12):
+            w.add_member(f"a{i}", seq=i, t=float(i), keys=[100 + c for c in kinds], kinds=kinds,
+                         ws=[1.0] * len(kinds), ps=[1e-4] * len(kinds))
+        return w
+
+    org = group(["ip24", "email_domain", "referrer"], ["bio_sim"])
+    assert Engine._organisation(org, org.evidence())
+    farm = group(["ip24"], ["bio_sim"])
+    assert not Engine._organisation(farm, farm.evidence())
+    templated = group(["ip24", "email_domain", "referrer"], ["bio_sim", "avatar"])
+    assert not Engine._organisation(templated, templated.evidence())
