@@ -49,6 +49,9 @@ def share_factor(share: float) -> float:
     return min(1.0, max(0.0, (share - 0.25) * 2.0))
 
 
+_ONE_ORIGIN = 0.5  # most that one kind of shared origin alone explains (:meth:`Wave.explained`)
+
+
 def origin_factor(p: float) -> float:
     """How far the most shared value of an origin (network, mail domain, referrer),
     whose baseline share was ``p``, can explain a group (0..1): a value one signup in
@@ -328,7 +331,10 @@ class Wave:
     def explained(self, n: Optional[int] = None) -> float:
         """How far one shared origin (network, mail domain, referrer) explains the wave
         of ``n`` members (default: its size): :attr:`TraitEvidence.explained`."""
-        return max(self._origin_terms(n), default=0.0)
+        terms = self._origin_terms(n)
+        best = max(terms, default=0.0)
+        # one kind of origin alone (a mail domain a farm registers from) explains half
+        return best if sum(1 for x in terms if x >= 0.5) >= 2 else min(best, _ONE_ORIGIN)
 
     def origins(self, at: float = 0.5) -> int:
         """How many kinds of origin (network, mail domain, referrer) each explain the
