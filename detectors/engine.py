@@ -220,10 +220,9 @@ class Engine:
         while wid is not None and hops < 8:
             w = self._waves.get(wid)
             if w is None:
-                if live_only:
-                    return None
                 w = self._closed.peek(wid)
-                if w is None:
+                # a wave merged into another lives on in it; a closed one is not live
+                if w is None or (live_only and w.merged_into is None):
                     return None
             if w.merged_into is None:
                 return w
@@ -762,13 +761,22 @@ class Engine:
                     return []  # in a signup-formed (or closed) wave
                 wv = None  # a weak lookalike wave at signup: free to act in lockstep
             waves.append(wv)
+        merged = False
         if waves[0] is None and waves[1] is None:
             w = Wave(self._new_wave_id(slots[0].account_id, slots[0].ts), min(s.ts for s in slots))
             w.by_activity = True
             self._waves[w.wave_id] = w
             self._n["waves_formed"] += 1
         elif waves[0] is not None and waves[1] is not None and waves[0] is not waves[1]:
-            return []  # no single-linkage chaining of lockstep waves into one giant component
+            # no single-linkage chaining of lockstep waves into one giant component; but two
+            # that are still below the wave size are one group that started in two places
+            small = self.config["min_wave_size"]
+            if waves[0].size >= small or waves[1].size >= small or waves[0].cleared or waves[1].cleared:
+                return []
+            w = self._merge(waves[0], waves[1])
+            merged = True
+            for sl in slots:
+                sl.wave = w.wave_id
         else:
             w = waves[0] if waves[0] is not None else waves[1]
         if w.cleared:
@@ -791,7 +799,7 @@ class Engine:
                 changed = True
             if changed:
                 touched.append((slot.account_id, slot.seq))
-        if not touched:  # a link between two members already counted: nothing new
+        if not touched and not merged:  # a link between two members already counted: nothing new
             return []
         if w.flagged:
             self._protect(w, touched)

@@ -485,3 +485,45 @@ def test_an_organisation_is_challenged_not_suspended_on_the_prior_alone():
     assert not Engine._organisation(farm, farm.evidence())
     templated = group(["ip24", "email_domain", "referrer"], ["bio_sim", "avatar"])
     assert not Engine._organisation(templated, templated.evidence())
+
+
+def test_two_small_lockstep_waves_linked_by_a_pair_become_one_but_large_ones_do_not():
+    # a group acting together that started in two places (two pairs, then a link between
+    # them) is one lockstep wave; two waves at the wave size stay apart (no chaining into
+    # one giant component)
+    def engine_with_pairs(n_per_side: int) -> Engine:
+        e = Engine(seed=1)
+        for side in "ab":
+            names = [f"{side}{i}" for i in range(n_per_side)]
+            for i, a in enumerate(names):
+                e.process(Signup(a, 100.0 + i + (50 if side == "b" else 0), f"user_{a}_{i * 13}"))
+            for a in names[1:]:
+                e._coact(names[0], a, 200.0)
+        return e
+
+    e = engine_with_pairs(2)
+    wa, wb = e._wave(e._policy.peek("a0").wave), e._wave(e._policy.peek("b0").wave)
+    assert wa is not wb and wa.by_activity and wb.by_activity
+    e._coact("a1", "b1", 300.0)
+    assert e._wave(e._policy.peek("a0").wave) is e._wave(e._policy.peek("b0").wave)
+    assert e._wave(e._policy.peek("a0").wave).size == 4
+
+    big = engine_with_pairs(4)  # min_wave_size members each
+    big._coact("a1", "b1", 300.0)
+    assert big._wave(big._policy.peek("a0").wave) is not big._wave(big._policy.peek("b0").wave)
+
+
+def test_members_of_a_merged_wave_find_the_wave_it_lives_on_in():
+    # a member whose wave was merged into another is judged and counted with the survivor
+    from detectors.waves import Wave
+
+    e = Engine(seed=1)
+    keep, gone = Wave("wkeep", 100.0), Wave("wgone", 150.0)
+    for w in (keep, gone):
+        e._waves[w.wave_id] = w
+    e._policy.track("m", "wgone", 150.0)
+    survivor = e._merge(keep, gone)
+    assert survivor is keep and e._wave("wgone") is keep
+    assert e._wave(e._policy.peek("m").wave) is keep
+    e._close(keep)  # a closed wave is not live, merged or not
+    assert e._wave("wgone") is None and e._wave("wgone", live_only=False) is keep
