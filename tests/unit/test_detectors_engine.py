@@ -527,3 +527,13 @@ def test_members_of_a_merged_wave_find_the_wave_it_lives_on_in():
     assert e._wave(e._policy.peek("m").wave) is keep
     e._close(keep)  # a closed wave is not live, merged or not
     assert e._wave("wgone") is None and e._wave("wgone", live_only=False) is keep
+
+
+def test_policy_accounts_from_snapshots_before_lock_key_restore():
+    from detectors.policy import Account
+    a = Account("w1", 5.0)
+    a.coact = True
+    state = a.__reduce_ex__(4)[2]
+    old = Account.__new__(Account)
+    old.__setstate__((None, {k: v for k, v in state[1].items() if k != "lock_key"}))
+    assert old.lock_key is None and old.coact and old.wave == "w1"
