@@ -67,7 +67,7 @@ _TRAIT_GROUP = tuple("" if k.name in ("referrer", "locale", "flow") else
                      "text" if k.name in ("uname_sim", "dname_sim", "bio_sim") else k.name for k in KINDS)
 _CARRY_EVIDENCE = 1.0  # wave evidence a member must carry through 2+ traits (:meth:`Engine._carries_two`)
 _DEFER_GAP = 300.0  # a wave whose members arrive this often (s, on average) is still bursting
-_ORG_EXPLAINED = 0.9  # a wave this explained by one origin, alike in one identity trait, is an organisation (:meth:`Engine._organisation`)
+_ORG_EXPLAINED = 0.9  # a wave this explained by 2+ kinds of origin, alike in one identity trait, is an organisation (:meth:`Engine._organisation`)
 _LOCK_HIT = 3  # members acting on one target within the lockstep window that make it a lockstep hit (:meth:`Engine._in_lockstep`)
 
 
@@ -371,7 +371,7 @@ class Engine:
             wave, m, free, merges = self._place(sig, linked, ws)
             pulled = []
             if wave is None and free:
-                wave = self._form(t, free, sig, z, ws, ps=p)
+                wave = self._form(t, free, sig, z, ws, p)
                 m = 1.0
             elif wave is not None and free and m >= 0.5:
                 # recent signups linked to this one but to no wave yet join with it: a
@@ -390,8 +390,8 @@ class Engine:
             self._sweep(t)
         return out
 
-    def _form(self, t: float, free: list, sig: Signature, z: list, ws: list, wave_id: Optional[str] = None,
-              ps: Optional[list] = None) -> Wave:
+    def _form(self, t: float, free: list, sig: Signature, z: list, ws: list, ps: list,
+              wave_id: Optional[str] = None) -> Wave:
         """A new wave from linked recent signups (not yet in a wave); not yet stored."""
         first = self._recent.get(min(free))
         wid = wave_id or self._new_wave_id(first.account_id, first.ts)
@@ -399,7 +399,7 @@ class Engine:
         zmap = dict(zip(sig.keys, z))
         wmap = dict(zip(sig.keys, ws))
         lmap = dict(zip(sig.keys, sig.labels))
-        pmap = dict(zip(sig.keys, ps)) if ps is not None else {}
+        pmap = dict(zip(sig.keys, ps))
         for s in sorted(free):
             slot = self._recent.get(s)
             ks = list(slot.keys)
@@ -533,13 +533,13 @@ class Engine:
     @staticmethod
     def _organisation(w: Wave, ev) -> bool:
         """A signup wave that specific shared origins of two kinds or more explain (a
-        company's network, mail domain and intranet link; a campus's network and domain)
-        and whose members look alike in one identity trait only (a "role @ company" bio):
-        how an organisation's accounts look. On the prior alone it is challenged, never
+        company's network, mail domain and intranet link; a campus's network and domain:
+        ``explained`` above the one-origin cap of :meth:`Wave.explained`) and whose members
+        look alike in one identity trait only (a "role @ company" bio): how an
+        organisation's accounts look. On the prior alone it is challenged, never
         suspended; labels can confirm it. (A farm in one data centre shares a network
         only.)"""
-        return (not w.by_activity and ev.n_identity <= 1 and ev.explained >= _ORG_EXPLAINED
-                and w.origins() >= 2)
+        return not w.by_activity and ev.n_identity <= 1 and ev.explained >= _ORG_EXPLAINED
 
     def _decide(self, w: Wave, ev, f: dict, score: float, targets: Iterable, t: float, level: str, thr: float,
                 live: bool) -> list[Decision]:
@@ -873,7 +873,7 @@ class Engine:
             f = self._features(wave, evd, 1.0, size=wave.size + 1)
             view, size = wave, wave.size + 1
         elif free:
-            view = self._form(t, free, sig, z, ws, wave_id="(forming)", ps=p)
+            view = self._form(t, free, sig, z, ws, p, wave_id="(forming)")
             view.add_member(ev.account_id, -1, t, sig.keys, sig.kinds, ws, z, sig.labels, p)
             evd = view.evidence()
             m = 1.0

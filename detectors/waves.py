@@ -321,26 +321,20 @@ class Wave:
         n_id = sum(1 for c in _ID if strength[c] >= 0.3)
         return TraitEvidence(strength, ident, env, n_id, self.explained(n))
 
-    def _origin_terms(self, n: Optional[int]) -> list:
-        n = self.size if n is None else n
-        if n <= 0:
-            return []
-        cov = self.cov
-        return [share_factor(min(1.0, cov[c] / n)) * self.wmax[c] * origin_factor(self.pbest[c]) for c in _ORIGIN]
-
     def explained(self, n: Optional[int] = None) -> float:
         """How far one shared origin (network, mail domain, referrer) explains the wave
-        of ``n`` members (default: its size): :attr:`TraitEvidence.explained`."""
-        terms = self._origin_terms(n)
-        best = max(terms, default=0.0)
-        # one kind of origin alone (a mail domain a farm registers from) explains half
-        return best if sum(1 for x in terms if x >= 0.5) >= 2 else min(best, _ONE_ORIGIN)
-
-    def origins(self, at: float = 0.5) -> int:
-        """How many kinds of origin (network, mail domain, referrer) each explain the
-        wave at least ``at``: a company's accounts share its network, its mail domain and
-        its intranet link; a farm in one data centre shares a network only."""
-        return sum(1 for x in self._origin_terms(None) if x >= at)
+        of ``n`` members (default: its size): :attr:`TraitEvidence.explained`. One kind
+        of origin alone explains at most ``_ONE_ORIGIN``: a company's accounts share its
+        network, mail domain and intranet link, a campus's its network and domain, but a
+        farm registers from its own domain or data centre too. So more than
+        ``_ONE_ORIGIN`` means two kinds of origin or more explain the wave."""
+        n = self.size if n is None else n
+        if n <= 0:
+            return 0.0
+        cov = self.cov
+        terms = [share_factor(min(1.0, cov[c] / n)) * self.wmax[c] * origin_factor(self.pbest[c]) for c in _ORIGIN]
+        best = max(terms)
+        return best if sum(1 for x in terms if x >= _ONE_ORIGIN) >= 2 else min(best, _ONE_ORIGIN)
 
     def shared_kinds(self, keys: Iterable[int], kinds: Iterable[int], min_count: int,
                      ws: Optional[Iterable[float]] = None) -> dict:
