@@ -65,7 +65,8 @@ _EMAIL_SHAPE = KIND_INDEX["email_shape"]
 # one trait; referrer, locale and flow are what crowds share and count for nothing
 _TRAIT_GROUP = tuple("" if k.name in ("referrer", "locale", "flow") else
                      "text" if k.name in ("uname_sim", "dname_sim", "bio_sim") else k.name for k in KINDS)
-_CARRY_EVIDENCE = 1.0  # wave evidence a member must carry through 2+ traits (:meth:`Engine._carries_two`)
+_CARRY_EVIDENCE = 1.0  # wave evidence a member must carry through 1 identity trait (:meth:`Engine._carries`)
+_CARRY_TWO = 0.75  # ... or through 2+ independent identity traits
 _DEFER_GAP = 300.0  # a wave whose members arrive this often (s, on average) is still bursting
 _ORG_EXPLAINED = 0.9  # a wave this explained by 2+ kinds of origin, alike in one identity trait, is an organisation (:meth:`Engine._organisation`)
 _LOCK_HIT = 3  # members acting on one target within the lockstep window that make it a lockstep hit (:meth:`Engine._in_lockstep`)
@@ -472,11 +473,13 @@ class Engine:
         f = dict(f, coact=0, coact_share=0.0, lockstep=0)
         return self._scorer.score_one(f) >= self.config["suspend_threshold"]
 
-    def _carries_two(self, w: Wave, ev, account_id: str, seq: int, profiled: bool = False) -> bool:
+    def _carries(self, w: Wave, ev, account_id: str, seq: int, profiled: bool = False) -> bool:
         """A member of a signup wave at the suspend level that carries a small share of
-        its evidence (it rotated the trait carrying most of it: the avatar, the bio) but
-        still shares two independent identity templates with it, worth
-        ``_CARRY_EVIDENCE`` together, is judged part of it. One shared template (a common
+        its evidence (it rotated the trait carrying most of it: the avatar, the bio; or
+        the wave is so large that no member carries half of its many templates) but still
+        carries much of it in absolute terms is judged part of it: ``_CARRY_TWO`` through
+        two independent identity templates, or ``_CARRY_EVIDENCE`` with one (a device, a
+        bio template, with the wave's network). A weak share of one common template (a
         username shape, a popular client) is what organic users share by chance."""
         if w.by_activity and not profiled:  # a lockstep wave: what members did together
             return False
@@ -484,7 +487,7 @@ class Engine:
         if slot is None or slot.account_id != account_id:
             return False
         got, traits = w.carried(slot.keys, slot.kinds, ev, min_count=2)
-        return traits >= 2 and got >= _CARRY_EVIDENCE
+        return (traits >= 2 and got >= _CARRY_TWO) or (traits >= 1 and got >= _CARRY_EVIDENCE)
 
     def _evaluate(self, w: Wave, t: float, newcomers: Iterable[tuple] = ()) -> list[Decision]:
         """Re-score a wave and emit the decisions its new state calls for."""
@@ -556,7 +559,7 @@ class Engine:
             if profiled is None:
                 profiled = level == "suspend" and self._profiled(w, f)
             m = self._member_match(w, ev, account_id, seq, profiled)
-            if level == "suspend" and 0.3 <= m < 0.5 and self._carries_two(w, ev, account_id, seq, profiled):
+            if level == "suspend" and 0.3 <= m < 0.5 and self._carries(w, ev, account_id, seq, profiled):
                 m = 0.5
             if level == "suspend" and m >= 0.5:
                 action = "suspend"

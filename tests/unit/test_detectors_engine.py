@@ -356,6 +356,25 @@ def test_a_member_that_rotated_the_strongest_traits_but_carries_two_others_is_su
     assert all(d.action == "challenge" for d in out2)
 
 
+def test_what_a_member_must_carry_of_a_wave_in_absolute_terms():
+    # Engine._carries: two independent identity templates worth >= _CARRY_TWO, or one
+    # worth >= _CARRY_EVIDENCE (a device); a common template alone, or two weak ones, not
+    from detectors.signatures import KIND_INDEX as K
+    e = Engine(seed=1)
+    w, _ = _strong_wave(e)
+    ev = w.evidence()
+    kinds = bytes([K["uname_shape"], K["uname_tmpl"], K["ua"], K["ua_locale"], K["avatar"], K["device"]])
+    cases = {"shape+pattern+client-locale": ([101, 102, 909, 104, 911, 912], True),
+             "shape+client-locale": ([101, 908, 909, 104, 911, 912], False),
+             "shape+pattern": ([101, 102, 909, 910, 911, 912], False),
+             "device": ([907, 908, 909, 910, 911, 106], True)}
+    for acct, (keys, want) in cases.items():
+        seq = e._recent.add(acct, 110.0, keys, kinds)
+        slot = e._recent.get(seq)
+        got, traits = w.carried(slot.keys, slot.kinds, ev, min_count=2)
+        assert e._carries(w, ev, acct, seq) is want, (acct, got, traits)
+
+
 def test_a_lockstep_wave_whose_profiles_alone_are_a_wave_judges_profile_members():
     # a lockstep wave that also grew by profile lookalikes: when the members' shared
     # profile traits alone (without what they did together) score at the suspend level,
