@@ -69,6 +69,7 @@ _CARRY_EVIDENCE = 1.0  # wave evidence a member must carry through 1 identity tr
 _CARRY_TWO = 0.75  # ... or through 2+ independent identity traits
 _DEFER_GAP = 300.0  # a wave whose members arrive this often (s, on average) is still bursting
 _ORG_EXPLAINED = 0.9  # a wave this explained by 2+ kinds of origin, alike in one identity trait, is an organisation (:meth:`Engine._organisation`)
+_CALM_Z = 4.0  # a wave none of whose traits rose this many standard deviations above its rate is calm (:meth:`Engine._unhurried`)
 _LOCK_HIT = 3  # members acting on one target within the lockstep window that make it a lockstep hit (:meth:`Engine._in_lockstep`)
 
 
@@ -512,7 +513,8 @@ class Engine:
         if w.cleared:
             return []
         thr_s, thr_c = cfg["suspend_threshold"], cfg["challenge_threshold"]
-        suspend_level = (score >= thr_s and w.size >= cfg["min_wave_size"] and not self._organisation(w, ev)) \
+        suspend_level = (score >= thr_s and w.size >= cfg["min_wave_size"] and not self._organisation(w, ev)
+                         and not self._unhurried(w)) \
             or (w.label_confirmed and score >= thr_c)
         challenge_level = score >= thr_c
         if challenge_level and not w.flagged:
@@ -532,6 +534,19 @@ class Engine:
             targets = w.members if retro else newcomers
             out += self._decide(w, ev, f, score, targets, t, "challenge", thr_c, live)
         return out
+
+    @staticmethod
+    def _unhurried(w: Wave, size: Optional[int] = None) -> bool:
+        """A signup wave that arrives slowly (members ``_DEFER_GAP`` apart on average) and
+        in which no shared trait ever stood out from its usual rate (``top_z`` below
+        ``_CALM_Z``): a few accounts on one household's tablet, a person's second and third
+        account. Sharing a device or a name is not a burst; on the prior alone such a
+        wave is challenged, never suspended (labels can confirm it). A farm that shares
+        the same traits bursts in at least one of them as it grows. ``size``: the wave's
+        size if not ``w.size`` (:meth:`assess` scores one signup more)."""
+        n = w.size if size is None else size
+        return (not w.by_activity and w.top_z < _CALM_Z
+                and w.last_seen - w.first_seen > (n - 1) * _DEFER_GAP)
 
     @staticmethod
     def _organisation(w: Wave, ev) -> bool:
@@ -888,7 +903,8 @@ class Engine:
         lab = view.wave_id if wave is not None else None
         if wave is not None and wave.cleared:
             return Assessment("allow", score, lab, [f"wave {lab} was cleared by labels"], ver)
-        if ((score >= cfg["suspend_threshold"] and size >= cfg["min_wave_size"] and not self._organisation(view, evd))
+        if ((score >= cfg["suspend_threshold"] and size >= cfg["min_wave_size"] and not self._organisation(view, evd)
+             and not self._unhurried(view, size))
                 or (wave is not None and wave.label_confirmed and score >= cfg["challenge_threshold"])) and m >= 0.5:
             decision, name, thr = "block", "suspend", cfg["suspend_threshold"]
         elif score >= cfg["challenge_threshold"] and m >= 0.3:

@@ -556,3 +556,29 @@ def test_policy_accounts_from_snapshots_before_lock_key_restore():
     old = Account.__new__(Account)
     old.__setstate__((None, {k: v for k, v in state[1].items() if k != "lock_key"}))
     assert old.lock_key is None and old.coact and old.wave == "w1"
+
+
+def _household(gap: float) -> dict:
+    """Six accounts of one household (one tablet, one home network, one person's names
+    and bio) ``gap`` seconds apart, after ordinary traffic; their decisions."""
+    import random
+    r = random.Random(1)
+    e = Engine(seed=3)
+    t = 0.0
+    for i in range(400):
+        t += 9.0
+        e.process(Signup(f"o{i}", t, f"user{r.randrange(10**6)}", device_id=f"d{i}", ip=f"10.{i % 200}.{i % 7}.{i}"))
+    out = []
+    for i, tail in enumerate(("", "_alt", "x", "2", "_priv", "bkp")):
+        out += e.process(Signup(f"h{i}", t + 60 + gap * i, f"maria_lopez{tail}", display_name="Maria Lopez",
+                                device_id="family-tablet", ip="84.12.7.33", bio="coffee, books and long walks"))
+    return {d.account_id: d.action for d in out}
+
+
+def test_a_calm_slow_small_wave_is_challenged_and_the_same_wave_in_a_burst_suspended():
+    # Engine._unhurried: accounts on one device minutes apart, no trait rising above its
+    # usual rate (a household, a person's alt accounts): challenged on the prior alone;
+    # the same six accounts within half a minute are a burst, and suspended
+    slow, fast = _household(600.0), _household(5.0)
+    assert slow and "suspend" not in slow.values()
+    assert set(fast) == {f"h{i}" for i in range(6)} and set(fast.values()) == {"suspend"}
