@@ -66,7 +66,7 @@ _EMAIL_SHAPE = KIND_INDEX["email_shape"]
 _TRAIT_GROUP = tuple("" if k.name in ("referrer", "locale", "flow") else
                      "text" if k.name in ("uname_sim", "dname_sim", "bio_sim") else k.name for k in KINDS)
 _CARRY_EVIDENCE = 1.0  # wave evidence a member must carry through 1 identity trait (:meth:`Engine._carries`)
-_CARRY_TWO = 0.75  # ... or through 2+ independent identity traits
+_CARRY_TWO = 0.5  # ... or through 2+ independent identity traits
 _DEFER_GAP = 300.0  # a wave whose members arrive this often (s, on average) is still bursting
 _ORG_EXPLAINED = 0.9  # a wave this explained by 2+ kinds of origin, alike in one identity trait, is an organisation (:meth:`Engine._organisation`)
 _CALM_Z = 4.0  # a wave none of whose traits rose this many standard deviations above its rate is calm (:meth:`Engine._unhurried`)
@@ -574,7 +574,7 @@ class Engine:
             if profiled is None:
                 profiled = level == "suspend" and self._profiled(w, f)
             m = self._member_match(w, ev, account_id, seq, profiled)
-            if level == "suspend" and 0.3 <= m < 0.5 and self._carries(w, ev, account_id, seq, profiled):
+            if level == "suspend" and 0.1 <= m < 0.5 and self._carries(w, ev, account_id, seq, profiled):
                 m = 0.5
             if level == "suspend" and m >= 0.5:
                 action = "suspend"

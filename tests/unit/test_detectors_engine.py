@@ -365,7 +365,8 @@ def test_what_a_member_must_carry_of_a_wave_in_absolute_terms():
     ev = w.evidence()
     kinds = bytes([K["uname_shape"], K["uname_tmpl"], K["ua"], K["ua_locale"], K["avatar"], K["device"]])
     cases = {"shape+pattern+client-locale": ([101, 102, 909, 104, 911, 912], True),
-             "shape+client-locale": ([101, 908, 909, 104, 911, 912], False),
+             "shape+client-locale": ([101, 908, 909, 104, 911, 912], True),
+             "pattern+client-locale": ([907, 102, 909, 104, 911, 912], False),
              "shape+pattern": ([101, 102, 909, 910, 911, 912], False),
              "device": ([907, 908, 909, 910, 911, 106], True)}
     for acct, (keys, want) in cases.items():
