@@ -41,6 +41,9 @@ __all__ = ["BurstDetector", "poisson_surprise"]
 _RENORM = 600.0  # renormalise when the growth exponent (in half-lives) exceeds this
 _SHIFT = 40  # the column of a key: bits 40.. of ``key * multiplier`` (see ``_DecayedSketch.index``)
 _min_rows = np.minimum.reduce  # ``a.min(axis)`` without its Python wrapper
+# floors of :meth:`BurstDetector.log_tail` as 0-d arrays: cheaper operands than Python floats
+# (the same float64 arithmetic)
+_FLOOR_A, _FLOOR_E, _FLOOR_P = np.array(1e-9), np.array(1e-12), np.array(1e-300)
 
 
 def poisson_surprise(a: float, lam: float) -> float:
@@ -271,8 +274,13 @@ class BurstDetector:
         ...                                                    np.array([0.001, 0.001, 60.0]))]
         [6.3, 9.8, 1.0]
         """
-        a = np.maximum(a, 1e-9)
-        return -np.log10(np.maximum(gammainc(a, np.maximum(e, 1e-12)), 1e-300))
+        return -BurstDetector.log_tail(a, e)
+
+    @staticmethod
+    def log_tail(a: np.ndarray, e: np.ndarray) -> np.ndarray:
+        """``log10 P(X >= a)`` for ``X ~ Poisson(e)`` (at most 0): :meth:`surprise` negated."""
+        x = gammainc(np.maximum(a, _FLOOR_A), np.maximum(e, _FLOOR_E))
+        return np.log10(np.maximum(x, _FLOOR_P, x), x)  # in place: x is ours
 
     def score_one(self, key: int, t: float, prior: float = 1e-4) -> float:
         """The burst score of one key at time ``t`` (does not learn)."""

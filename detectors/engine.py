@@ -83,6 +83,9 @@ class Assessment:
 
 
 _clip = np_umath.clip  # ``np.clip`` without its Python wrappers (same ufunc)
+# constant operands of :meth:`Engine._score_keys` as 0-d arrays: a Python float is converted
+# on every call (the same float64 arithmetic either way)
+_ZERO, _ONE, _FOUR, _MINUS_THREE = (np.array(x) for x in (0.0, 1.0, 4.0, -3.0))
 
 
 class Engine:
@@ -244,10 +247,12 @@ class Engine:
         al, el = a.tolist(), e.tolist()
         # (x - y) / sqrt(max(y, 1)) is exact in plain floats too, and cheaper than six NumPy calls
         z = [(x - y) / sqrt(y if y > 1.0 else 1.0) if x > y else 0.0 for x, y in zip(al, el)]
-        rar = _clip(np.log10(1.0 / p) / 4.0, 0.0, 1.0)
-        spec = _clip(-np.log10(p) / 3.0, 0.0, 1.0)
-        surprise = BurstDetector.surprise(a, e)
-        ws = _clip(surprise * (self.config["burst_sensitivity"] / _FULL_SURPRISE), 0.0, 1.0) * spec
+        rar = _clip(np.log10(_ONE / p) / _FOUR, _ZERO, _ONE)
+        # -log10(p) / 3 and log10(p) / -3 are the same float (IEEE division is symmetric in sign)
+        spec = _clip(np.log10(p) / _MINUS_THREE, _ZERO, _ONE)
+        # the surprise (-log_tail) times the sensitivity, the sign moved to the factor (exact too)
+        ws = _clip(BurstDetector.log_tail(a, e) * (self.config["burst_sensitivity"] / -_FULL_SURPRISE),
+                   _ZERO, _ONE) * spec
         rar, ws = rar.tolist(), ws.tolist()
         # a near-duplicate text arriving far more often than its baseline says is
         # specific *now* (MIDAS: what bursts links), however common texts of its kind
