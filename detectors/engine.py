@@ -322,11 +322,12 @@ class Engine:
                     free.append(s)
                 continue
             cand[wv.wave_id] = cand.get(wv.wave_id, 0.0) + w
-        for wid in self._wave_by_key.peek_all(sig.keys):
-            if wid is not None:
-                wv = self._wave(wid)
-                if wv is not None and wv.wave_id not in cand:
-                    cand[wv.wave_id] = 0.0
+        if self._wave_by_key.has_any(sig.keys):  # most signups carry no wave's key
+            for wid in self._wave_by_key.peek_all(sig.keys):
+                if wid is not None:
+                    wv = self._wave(wid)
+                    if wv is not None and wv.wave_id not in cand:
+                        cand[wv.wave_id] = 0.0
         best, best_m, best_rank = None, 0.0, -1.0
         scored = []
         for wid, lw in cand.items():
@@ -549,8 +550,7 @@ class Engine:
     def _decide(self, w: Wave, ev, f: dict, score: float, targets: Iterable, t: float, level: str, thr: float,
                 live: bool) -> list[Decision]:
         out = []
-        traits = w.traits(ev)
-        context = None
+        context = None  # built for the first member decided on (maybe none)
         pol = self._policy
         ver = self.config_version
         profiled = None  # computed once, for the first member judged
@@ -574,7 +574,7 @@ class Engine:
             else:
                 continue
             if context is None:  # the same for every member
-                context = wave_context(w.size, w.first_seen, traits, w.top_z, w.lockstep, w.spam_labels,
+                context = wave_context(w.size, w.first_seen, w.traits(ev), w.top_z, w.lockstep, w.spam_labels,
                                        w.co_members)
             reasons = context + [score_reason(score, level, thr, m)]
             if action == "suspend":
