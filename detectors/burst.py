@@ -206,12 +206,17 @@ class BurstDetector:
         k = self._keys(keys)
         self._cur.add(self._cur.index(k), t, 1.0)
 
-    def learn_baseline(self, keys, t: float) -> float:
+    def index(self, keys) -> np.ndarray:
+        """The cells of ``keys``, in either sketch (both share their hash functions):
+        for :meth:`learn_and_count` and, later, :meth:`learn_baseline` of the same keys."""
+        return self._cur.index(self._keys(keys))
+
+    def learn_baseline(self, keys, t: float, idx: Optional[np.ndarray] = None) -> float:
         """Fold one signup's keys into the baseline; returns the time it was counted at
-        (pass it to :meth:`unlearn_baseline` to take the signup out again)."""
+        (pass it to :meth:`unlearn_baseline` to take the signup out again). ``idx``:
+        :meth:`index` of the keys, if at hand."""
         t = self._time(t)
-        k = self._keys(keys)
-        self._base.add(self._base.index(k), t, 1.0)
+        self._base.add(self._base.index(self._keys(keys)) if idx is None else idx, t, 1.0)
         return t
 
     def unlearn_baseline(self, keys, learned_at: float) -> None:
@@ -225,12 +230,14 @@ class BurstDetector:
         b.cells.put(idx, np.maximum(b.cells.take(idx) - g, 0.0))
         b.total = max(b.total - g, 0.0)
 
-    def learn_and_count(self, keys, t: float, priors) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """:meth:`learn_one` then :meth:`counts` (one hashing of the keys)."""
+    def learn_and_count(self, keys, t: float, priors, idx: Optional[np.ndarray] = None
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`learn_one` then :meth:`counts` (one hashing of the keys; none if their
+        :meth:`index` is given)."""
         t = self._time(t)
         self._t = t
-        k = self._keys(keys)
-        idx = self._cur.index(k)
+        if idx is None:
+            idx = self._cur.index(self._keys(keys))
         return self._counts(idx, t, priors, 0.0, self._cur.add(idx, t, 1.0))
 
     # ------------------------------------------------------------------ scoring

@@ -158,6 +158,7 @@ class Engine:
         self._seen_events = FifoSet(dedupe_capacity)
         self._seen_signups = FifoSet(dedupe_capacity)
         self._pending: deque = deque()
+        self._pending_idx: dict = {}  # seq -> sketch cells of its keys, until learned (a cache, not state)
         self._updates: dict[str, Wave] = {}
         self._last_sweep = -math.inf
         self._t = -math.inf
@@ -165,6 +166,15 @@ class Engine:
         self._n = {"events": 0, "signups": 0, "activities": 0, "labels": 0, "duplicates": 0,
                    "waves_formed": 0, "waves_merged": 0}
         self._apply_settings()
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_pending_idx"] = {}
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__dict__.setdefault("_pending_idx", {})  # pickled before the cache existed
 
     # ------------------------------------------------------------------ config
     def _apply_settings(self) -> None:
@@ -236,13 +246,15 @@ class Engine:
     def _score_keys(self, sig: Signature, t: float, pending: float, learn: bool = False):
         """Per key: burst z-score, rarity (for linking; a bursting near-duplicate text
         counts as rare as its weight), baseline share, and weight (burst factor x
-        specificity: what sharing the key says about a wave).
-        ``learn`` first counts the signup in the current sketch."""
+        specificity: what sharing the key says about a wave), and the keys' sketch cells
+        if ``learn`` (else None): ``learn`` first counts the signup in the current sketch."""
         keys = np.array(sig.keys, dtype=np.uint64)
         pri = _PRIOR.take(sig.kinds)
         if learn:
-            a, e, p = self._burst.learn_and_count(keys, t, pri)
+            idx = self._burst.index(keys)
+            a, e, p = self._burst.learn_and_count(keys, t, pri, idx)
         else:
+            idx = None
             a, e, p = self._burst.counts(keys, t, pri, pending=pending)
         al, el = a.tolist(), e.tolist()
         # (x - y) / sqrt(max(y, 1)) is exact in plain floats too, and cheaper than six NumPy calls
@@ -270,7 +282,7 @@ class Engine:
             if p[d] < 0.01 or (al[d] >= 3.0 and al[sh] > 0.5 * al[d]):
                 ws[sh] = 0.0
                 rar[sh] = 0.0
-        return keys, z, rar, p.tolist(), ws
+        return keys, z, rar, p.tolist(), ws, idx
 
     def _links(self, sig: Signature, t: float, rar: list, p: list, at: tuple) -> dict:
         """Recent signups linked to ``sig``: ``{seq: weight}`` (read-only). ``at`` is
@@ -366,12 +378,13 @@ class Engine:
         self._n["signups"] += 1
         t = ev.ts
         sig = self._extract.extract(ev)
-        keys, z, rar, p, ws = self._score_keys(sig, t, 0.0, learn=True)
+        keys, z, rar, p, ws, idx = self._score_keys(sig, t, 0.0, learn=True)
         at = self._recent.lookup(keys)
         linked = self._links(sig, t, rar, p, at)
         seq = self._recent.add(ev.account_id, t, keys, bytes(sig.kinds), at)
         self._young[ev.account_id] = seq
         self._pending.append(seq)
+        self._pending_idx[seq] = idx  # the baseline learns the same cells (_learn_baseline)
         out: list[Decision] = []
         if linked or self._wave_by_key:
             wave, m, free, merges = self._place(sig, linked, ws)
@@ -602,17 +615,17 @@ class Engine:
 
     def _learn_baseline(self, t: float) -> None:
         """Fold signups older than ``protect_delay`` into the baseline, unless flagged."""
-        pend = self._pending
+        pend, cells = self._pending, self._pending_idx
         cutoff = t - self.protect_delay
         recent = self._recent
         while pend:
             slot = recent.get(pend[0])
             if slot is None:
-                pend.popleft()
+                cells.pop(pend.popleft(), None)
                 continue
             if slot.ts > cutoff:
                 break
-            pend.popleft()
+            idx = cells.pop(pend.popleft(), None)
             if slot.wave is not None:
                 w = self._wave(slot.wave, live_only=False)
                 if w is not None and (w.flagged or w.confirmed):
@@ -626,7 +639,7 @@ class Engine:
                     # closes unflagged (:meth:`_close`) or are dropped if it is flagged
                     w.deferred = True
                     continue
-            slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, dtype=np.uint64), t)
+            slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, dtype=np.uint64), t, idx)
 
     @staticmethod
     def _multi_trait(w: Wave) -> bool:
@@ -723,7 +736,7 @@ class Engine:
         """Keys, kinds, current weights, burst z-scores and baseline shares of a
         remembered signup."""
         sig = Signature(list(slot.keys), list(slot.kinds), [""] * len(slot.keys))
-        _, z, _, p, ws = self._score_keys(sig, t, 0.0)
+        _, z, _, p, ws, _ = self._score_keys(sig, t, 0.0)
         return sig.keys, sig.kinds, ws, z, p
 
     @staticmethod
@@ -869,7 +882,7 @@ class Engine:
         ver = self.config_version
         t = max(ev.ts, self._t) if self._t > -math.inf else ev.ts
         sig = self._extract.extract(ev, keep=True)  # processing this signup will not extract it again
-        keys, z, rar, p, ws = self._score_keys(sig, t, 1.0)
+        keys, z, rar, p, ws, _ = self._score_keys(sig, t, 1.0)
         linked = self._links(sig, t, rar, p, self._recent.lookup(keys))
         wave, m, free, _ = self._place(sig, linked, ws)
         if wave is not None:
