@@ -83,6 +83,14 @@ class Assessment:
 
 
 _clip = np_umath.clip  # ``np.clip`` without its Python wrappers (same ufunc)
+
+
+def _z_scores(counts: tuple) -> list:
+    """Burst z-scores from ``(current counts, expected counts)`` (:meth:`Engine._score_keys`):
+    ``(a - e) / sqrt(max(e, 1))`` where ``a > e``, else 0; exact in plain floats too, and
+    cheaper than six NumPy calls. Only a signup that joins or forms a wave needs them."""
+    return [(x - y) / sqrt(y if y > 1.0 else 1.0) if x > y else 0.0 for x, y in zip(*counts)]
+
 # constant operands of :meth:`Engine._score_keys` as 0-d arrays: a Python float is converted
 # on every call (the same float64 arithmetic either way)
 _ZERO, _ONE, _FOUR, _MINUS_THREE = (np.array(x) for x in (0.0, 1.0, 4.0, -3.0))
@@ -244,10 +252,11 @@ class Engine:
         return None
 
     def _score_keys(self, sig: Signature, t: float, pending: float, learn: bool = False):
-        """Per key: burst z-score, rarity (for linking; a bursting near-duplicate text
-        counts as rare as its weight), baseline share, and weight (burst factor x
-        specificity: what sharing the key says about a wave), and the keys' sketch cells
-        if ``learn`` (else None): ``learn`` first counts the signup in the current sketch."""
+        """Per key: current and expected counts (as lists, for :func:`_z_scores`), rarity
+        (for linking; a bursting near-duplicate text counts as rare as its weight),
+        baseline share, and weight (burst factor x specificity: what sharing the key says
+        about a wave); and the keys' sketch cells if ``learn`` (else None). ``learn``
+        first counts the signup in the current sketch."""
         keys = np.array(sig.keys, dtype=np.uint64)
         pri = _PRIOR.take(sig.kinds)
         if learn:
@@ -256,9 +265,7 @@ class Engine:
         else:
             idx = None
             a, e, p = self._burst.counts(keys, t, pri, pending=pending)
-        al, el = a.tolist(), e.tolist()
-        # (x - y) / sqrt(max(y, 1)) is exact in plain floats too, and cheaper than six NumPy calls
-        z = [(x - y) / sqrt(y if y > 1.0 else 1.0) if x > y else 0.0 for x, y in zip(al, el)]
+        al = a.tolist()
         rar = _clip(np.log10(_ONE / p) / _FOUR, _ZERO, _ONE)
         # -log10(p) / 3 and log10(p) / -3 are the same float (IEEE division is symmetric in sign)
         spec = _clip(np.log10(p) / _MINUS_THREE, _ZERO, _ONE)
@@ -282,7 +289,7 @@ class Engine:
             if p[d] < 0.01 or (al[d] >= 3.0 and al[sh] > 0.5 * al[d]):
                 ws[sh] = 0.0
                 rar[sh] = 0.0
-        return keys, z, rar, p.tolist(), ws, idx
+        return keys, (al, e.tolist()), rar, p.tolist(), ws, idx
 
     def _links(self, sig: Signature, t: float, rar: list, p: list, at: tuple) -> dict:
         """Recent signups linked to ``sig``: ``{seq: weight}`` (read-only). ``at`` is
@@ -378,7 +385,7 @@ class Engine:
         self._n["signups"] += 1
         t = ev.ts
         sig = self._extract.extract(ev)
-        keys, z, rar, p, ws, idx = self._score_keys(sig, t, 0.0, learn=True)
+        keys, counts, rar, p, ws, idx = self._score_keys(sig, t, 0.0, learn=True)
         at = self._recent.lookup(keys)
         linked = self._links(sig, t, rar, p, at)
         seq = self._recent.add(ev.account_id, t, keys, bytes(sig.kinds), at)
@@ -388,6 +395,7 @@ class Engine:
         out: list[Decision] = []
         if linked or self._wave_by_key:
             wave, m, free, merges = self._place(sig, linked, ws)
+            z = _z_scores(counts) if wave is not None or free else None
             pulled = []
             if wave is None and free:
                 wave = self._form(t, free, sig, z, ws, p)
@@ -736,8 +744,8 @@ class Engine:
         """Keys, kinds, current weights, burst z-scores and baseline shares of a
         remembered signup."""
         sig = Signature(list(slot.keys), list(slot.kinds), [""] * len(slot.keys))
-        _, z, _, p, ws, _ = self._score_keys(sig, t, 0.0)
-        return sig.keys, sig.kinds, ws, z, p
+        _, counts, _, p, ws, _ = self._score_keys(sig, t, 0.0)
+        return sig.keys, sig.kinds, ws, _z_scores(counts), p
 
     @staticmethod
     def _weak(w: Optional[Wave]) -> bool:
@@ -882,7 +890,7 @@ class Engine:
         ver = self.config_version
         t = max(ev.ts, self._t) if self._t > -math.inf else ev.ts
         sig = self._extract.extract(ev, keep=True)  # processing this signup will not extract it again
-        keys, z, rar, p, ws, _ = self._score_keys(sig, t, 1.0)
+        keys, counts, rar, p, ws, _ = self._score_keys(sig, t, 1.0)
         linked = self._links(sig, t, rar, p, self._recent.lookup(keys))
         wave, m, free, _ = self._place(sig, linked, ws)
         if wave is not None:
@@ -891,6 +899,7 @@ class Engine:
             f = self._features(wave, evd, 1.0, size=wave.size + 1)
             view, size = wave, wave.size + 1
         elif free:
+            z = _z_scores(counts)
             view = self._form(t, free, sig, z, ws, p, wave_id="(forming)")
             view.add_member(ev.account_id, -1, t, sig.keys, sig.kinds, ws, z, sig.labels, p)
             evd = view.evidence()
