@@ -257,7 +257,8 @@ class BurstDetector:
         # both sketches share their hash functions
         a, cur_total = self._cur.read(idx, t, cur)
         b, base_total = self._base.read(idx, t)
-        pri = np.asarray(priors, dtype=np.float64)
+        pri = priors if type(priors) is np.ndarray and priors.dtype == np.float64 else \
+            np.asarray(priors, dtype=np.float64)  # (the engine passes float64 arrays: no call)
         w = self.prior_weight
         p = (b + w * pri) / (base_total + w)
         e = p * max(cur_total + pending, 1.0)

@@ -390,7 +390,9 @@ class Wave:
             if s <= 0.0:
                 continue
             tot += s
-            w = min(shared.get(c, 0.0), _MEMBER_CAP[c])
+            w, cap = shared.get(c, 0.0), _MEMBER_CAP[c]
+            if cap < w:  # min(w, cap), without the call
+                w = cap
             got += s * w
             strong += s * w * w  # values both rare and bursting count; common ones hardly
         if tot <= 0.0:
