@@ -94,6 +94,7 @@ def _z_scores(counts: tuple) -> list:
 # constant operands of :meth:`Engine._score_keys` as 0-d arrays: a Python float is converted
 # on every call (the same float64 arithmetic either way)
 _ZERO, _ONE, _FOUR, _MINUS_THREE = (np.array(x) for x in (0.0, 1.0, 4.0, -3.0))
+_U64 = np.dtype(np.uint64)  # ``np.frombuffer(b, _U64)``: a positional dtype parses faster than ``dtype=``
 
 
 class Engine:
@@ -618,7 +619,7 @@ class Engine:
                 continue
             slot.flagged = True
             if slot.learned is not False:
-                self._burst.unlearn_baseline(np.frombuffer(slot.keys, dtype=np.uint64), slot.learned)
+                self._burst.unlearn_baseline(np.frombuffer(slot.keys, _U64), slot.learned)
                 slot.learned = False
 
     def _learn_baseline(self, t: float) -> None:
@@ -647,7 +648,7 @@ class Engine:
                     # closes unflagged (:meth:`_close`) or are dropped if it is flagged
                     w.deferred = True
                     continue
-            slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, dtype=np.uint64), t, idx)
+            slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, _U64), t, idx)
 
     @staticmethod
     def _multi_trait(w: Wave) -> bool:
@@ -664,7 +665,7 @@ class Engine:
             if slot is None or slot.account_id != acct or slot.learned is not False or slot.flagged \
                     or slot.ts > cutoff:
                 continue
-            slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, dtype=np.uint64), t)
+            slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, _U64), t)
 
     def _sweep(self, t: float) -> None:
         self._last_sweep = t
