@@ -537,3 +537,28 @@ def test_policy_accounts_from_snapshots_before_lock_key_restore():
     old = Account.__new__(Account)
     old.__setstate__((None, {k: v for k, v in state[1].items() if k != "lock_key"}))
     assert old.lock_key is None and old.coact and old.wave == "w1"
+
+
+def test_wave_evidence_is_kept_only_while_its_counts_stand():
+    from detectors.waves import Wave
+    w = Wave("w1", t=0.0)
+    for i in range(3):
+        w.add_member(f"a{i}", i, float(i), [1, 2], [0, 6], [1.0, 1.0])
+    ev = w.evidence()
+    assert w.evidence() is ev and w.explained() == ev.explained
+    w.add_member("a3", 3, 3.0, [1, 9], [0, 6], [1.0, 1.0])
+    fresh = w.evidence()
+    assert fresh is not ev and fresh.strength == w._evidence(None).strength
+    restored = pickle.loads(pickle.dumps(w))  # the cache is not pickled
+    assert restored._ev is None and restored.evidence().strength == fresh.strength
+
+
+def test_pending_sketch_cells_are_a_cache_not_state(traffic):
+    import numpy as np
+    e = Engine(seed=1)
+    run(e, traffic[:200])
+    assert e._pending_idx
+    b = pickle.loads(pickle.dumps(e))
+    assert b._pending_idx == {}  # b hashes the keys again when it learns them
+    assert run(e, traffic[200:]) == run(b, traffic[200:])
+    assert np.array_equal(e._burst._base.cells, b._burst._base.cells)
