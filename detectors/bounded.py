@@ -60,6 +60,10 @@ class LRUDict:
         get = self._d.get
         return [get(k) for k in keys]
 
+    def has_any(self, keys: Iterable) -> bool:
+        """Whether any of ``keys`` has an entry (one pass in C; does not refresh recency)."""
+        return not self._d.keys().isdisjoint(keys)
+
     def __setitem__(self, key: Hashable, value: Any) -> None:
         d = self._d
         if key in d:

@@ -41,6 +41,9 @@ __all__ = ["BurstDetector", "poisson_surprise"]
 _RENORM = 600.0  # renormalise when the growth exponent (in half-lives) exceeds this
 _SHIFT = 40  # the column of a key: bits 40.. of ``key * multiplier`` (see ``_DecayedSketch.index``)
 _min_rows = np.minimum.reduce  # ``a.min(axis)`` without its Python wrapper
+# floors of :meth:`BurstDetector.log_tail` as 0-d arrays: cheaper operands than Python floats
+# (the same float64 arithmetic)
+_FLOOR_A, _FLOOR_E, _FLOOR_P = np.array(1e-9), np.array(1e-12), np.array(1e-300)
 
 
 def poisson_surprise(a: float, lam: float) -> float:
@@ -203,12 +206,17 @@ class BurstDetector:
         k = self._keys(keys)
         self._cur.add(self._cur.index(k), t, 1.0)
 
-    def learn_baseline(self, keys, t: float) -> float:
+    def index(self, keys) -> np.ndarray:
+        """The cells of ``keys``, in either sketch (both share their hash functions):
+        for :meth:`learn_and_count` and, later, :meth:`learn_baseline` of the same keys."""
+        return self._cur.index(self._keys(keys))
+
+    def learn_baseline(self, keys, t: float, idx: Optional[np.ndarray] = None) -> float:
         """Fold one signup's keys into the baseline; returns the time it was counted at
-        (pass it to :meth:`unlearn_baseline` to take the signup out again)."""
+        (pass it to :meth:`unlearn_baseline` to take the signup out again). ``idx``:
+        :meth:`index` of the keys, if at hand."""
         t = self._time(t)
-        k = self._keys(keys)
-        self._base.add(self._base.index(k), t, 1.0)
+        self._base.add(self._base.index(self._keys(keys)) if idx is None else idx, t, 1.0)
         return t
 
     def unlearn_baseline(self, keys, learned_at: float) -> None:
@@ -222,12 +230,14 @@ class BurstDetector:
         b.cells.put(idx, np.maximum(b.cells.take(idx) - g, 0.0))
         b.total = max(b.total - g, 0.0)
 
-    def learn_and_count(self, keys, t: float, priors) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """:meth:`learn_one` then :meth:`counts` (one hashing of the keys)."""
+    def learn_and_count(self, keys, t: float, priors, idx: Optional[np.ndarray] = None
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`learn_one` then :meth:`counts` (one hashing of the keys; none if their
+        :meth:`index` is given)."""
         t = self._time(t)
         self._t = t
-        k = self._keys(keys)
-        idx = self._cur.index(k)
+        if idx is None:
+            idx = self._cur.index(self._keys(keys))
         return self._counts(idx, t, priors, 0.0, self._cur.add(idx, t, 1.0))
 
     # ------------------------------------------------------------------ scoring
@@ -247,7 +257,8 @@ class BurstDetector:
         # both sketches share their hash functions
         a, cur_total = self._cur.read(idx, t, cur)
         b, base_total = self._base.read(idx, t)
-        pri = np.asarray(priors, dtype=np.float64)
+        pri = priors if type(priors) is np.ndarray and priors.dtype == np.float64 else \
+            np.asarray(priors, dtype=np.float64)  # (the engine passes float64 arrays: no call)
         w = self.prior_weight
         p = (b + w * pri) / (base_total + w)
         e = p * max(cur_total + pending, 1.0)
@@ -271,8 +282,13 @@ class BurstDetector:
         ...                                                    np.array([0.001, 0.001, 60.0]))]
         [6.3, 9.8, 1.0]
         """
-        a = np.maximum(a, 1e-9)
-        return -np.log10(np.maximum(gammainc(a, np.maximum(e, 1e-12)), 1e-300))
+        return -BurstDetector.log_tail(a, e)
+
+    @staticmethod
+    def log_tail(a: np.ndarray, e: np.ndarray) -> np.ndarray:
+        """``log10 P(X >= a)`` for ``X ~ Poisson(e)`` (at most 0): :meth:`surprise` negated."""
+        x = gammainc(np.maximum(a, _FLOOR_A), np.maximum(e, _FLOOR_E))
+        return np.log10(np.maximum(x, _FLOOR_P, out=x), out=x)  # in place: x is ours
 
     def score_one(self, key: int, t: float, prior: float = 1e-4) -> float:
         """The burst score of one key at time ``t`` (does not learn)."""

@@ -220,7 +220,8 @@ class CoActivityLinker:
             return []
         specific = []
         for k in keys:
-            if self._bursting(self._count(k, t)):
+            # (:meth:`_bursting` inlined: it reads the total :meth:`_count` has just updated)
+            if self._count(k, t) >= self.min_surprise and self._base_total >= self.warmup:
                 specific.append(k)
         links = []
         if specific:

@@ -115,7 +115,10 @@ class Decider:
         if ev.type == "label":
             self.label_of[ev.account_id] = ev.label
         decisions = self.engine.process(ev)
-        self._guard(ev.ts, decisions)
+        if decisions:
+            self._guard(ev.ts, decisions)
+        else:  # most events: time moves on (``degrade`` only matters with suspensions)
+            self.breaker.observe(ev.ts)
         if self.shadow is not None:
             shadow = self.shadow.process(ev)
             for d in shadow:
@@ -126,9 +129,8 @@ class Decider:
         return decisions
 
     def _guard(self, ts: float, decisions: list) -> None:
-        if not decisions:  # most events: time moves on (``degrade`` only matters with suspensions)
-            self.breaker.observe(ts)
-            return
+        """Count the live suspensions among ``decisions`` (at least one decision) and
+        degrade them while the breaker is open."""
         wanted = [d for d in decisions if d.action == "suspend" and d.mode == "live"]
         guarding = self.guarding
         if not (self.breaker.observe(ts, len(wanted), degrade=guarding) and guarding):

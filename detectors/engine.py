@@ -87,6 +87,18 @@ class Assessment:
 _clip = np_umath.clip  # ``np.clip`` without its Python wrappers (same ufunc)
 
 
+def _z_scores(counts: tuple) -> list:
+    """Burst z-scores from ``(current counts, expected counts)`` (:meth:`Engine._score_keys`):
+    ``(a - e) / sqrt(max(e, 1))`` where ``a > e``, else 0; exact in plain floats too, and
+    cheaper than six NumPy calls. Only a signup that joins or forms a wave needs them."""
+    return [(x - y) / sqrt(y if y > 1.0 else 1.0) if x > y else 0.0 for x, y in zip(*counts)]
+
+# constant operands of :meth:`Engine._score_keys` as 0-d arrays: a Python float is converted
+# on every call (the same float64 arithmetic either way)
+_ZERO, _ONE, _FOUR, _MINUS_THREE = (np.array(x) for x in (0.0, 1.0, 4.0, -3.0))
+_U64 = np.dtype(np.uint64)  # ``np.frombuffer(b, _U64)``: a positional dtype parses faster than ``dtype=``
+
+
 class Engine:
     """Contract events in, decisions out; event time only, no I/O.
 
@@ -157,6 +169,7 @@ class Engine:
         self._seen_events = FifoSet(dedupe_capacity)
         self._seen_signups = FifoSet(dedupe_capacity)
         self._pending: deque = deque()
+        self._pending_idx: dict = {}  # seq -> sketch cells of its keys, until learned (a cache, not state)
         self._updates: dict[str, Wave] = {}
         self._last_sweep = -math.inf
         self._t = -math.inf
@@ -164,6 +177,15 @@ class Engine:
         self._n = {"events": 0, "signups": 0, "activities": 0, "labels": 0, "duplicates": 0,
                    "waves_formed": 0, "waves_merged": 0}
         self._apply_settings()
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_pending_idx"] = {}
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__dict__.setdefault("_pending_idx", {})  # pickled before the cache existed
 
     # ------------------------------------------------------------------ config
     def _apply_settings(self) -> None:
@@ -233,23 +255,26 @@ class Engine:
         return None
 
     def _score_keys(self, sig: Signature, t: float, pending: float, learn: bool = False):
-        """Per key: burst z-score, rarity (for linking; a bursting near-duplicate text
-        counts as rare as its weight), baseline share, and weight (burst factor x
-        specificity: what sharing the key says about a wave).
-        ``learn`` first counts the signup in the current sketch."""
+        """Per key: current and expected counts (as lists, for :func:`_z_scores`), rarity
+        (for linking; a bursting near-duplicate text counts as rare as its weight),
+        baseline share, and weight (burst factor x specificity: what sharing the key says
+        about a wave); and the keys' sketch cells if ``learn`` (else None). ``learn``
+        first counts the signup in the current sketch."""
         keys = np.array(sig.keys, dtype=np.uint64)
         pri = _PRIOR.take(sig.kinds)
         if learn:
-            a, e, p = self._burst.learn_and_count(keys, t, pri)
+            idx = self._burst.index(keys)
+            a, e, p = self._burst.learn_and_count(keys, t, pri, idx)
         else:
+            idx = None
             a, e, p = self._burst.counts(keys, t, pri, pending=pending)
-        al, el = a.tolist(), e.tolist()
-        # (x - y) / sqrt(max(y, 1)) is exact in plain floats too, and cheaper than six NumPy calls
-        z = [(x - y) / sqrt(y if y > 1.0 else 1.0) if x > y else 0.0 for x, y in zip(al, el)]
-        rar = _clip(np.log10(1.0 / p) / 4.0, 0.0, 1.0)
-        spec = _clip(-np.log10(p) / 3.0, 0.0, 1.0)
-        surprise = BurstDetector.surprise(a, e)
-        ws = _clip(surprise * (self.config["burst_sensitivity"] / _FULL_SURPRISE), 0.0, 1.0) * spec
+        al = a.tolist()
+        rar = _clip(np.log10(_ONE / p) / _FOUR, _ZERO, _ONE)
+        # -log10(p) / 3 and log10(p) / -3 are the same float (IEEE division is symmetric in sign)
+        spec = _clip(np.log10(p) / _MINUS_THREE, _ZERO, _ONE)
+        # the surprise (-log_tail) times the sensitivity, the sign moved to the factor (exact too)
+        ws = _clip(BurstDetector.log_tail(a, e) * (self.config["burst_sensitivity"] / -_FULL_SURPRISE),
+                   _ZERO, _ONE) * spec
         rar, ws = rar.tolist(), ws.tolist()
         # a near-duplicate text arriving far more often than its baseline says is
         # specific *now* (MIDAS: what bursts links), however common texts of its kind
@@ -267,7 +292,7 @@ class Engine:
             if p[d] < 0.01 or (al[d] >= 3.0 and al[sh] > 0.5 * al[d]):
                 ws[sh] = 0.0
                 rar[sh] = 0.0
-        return keys, z, rar, p.tolist(), ws
+        return keys, (al, e.tolist()), rar, p.tolist(), ws, idx
 
     def _links(self, sig: Signature, t: float, rar: list, p: list, at: tuple) -> dict:
         """Recent signups linked to ``sig``: ``{seq: weight}`` (read-only). ``at`` is
@@ -319,11 +344,12 @@ class Engine:
                     free.append(s)
                 continue
             cand[wv.wave_id] = cand.get(wv.wave_id, 0.0) + w
-        for wid in self._wave_by_key.peek_all(sig.keys):
-            if wid is not None:
-                wv = self._wave(wid)
-                if wv is not None and wv.wave_id not in cand:
-                    cand[wv.wave_id] = 0.0
+        if self._wave_by_key.has_any(sig.keys):  # most signups carry no wave's key
+            for wid in self._wave_by_key.peek_all(sig.keys):
+                if wid is not None:
+                    wv = self._wave(wid)
+                    if wv is not None and wv.wave_id not in cand:
+                        cand[wv.wave_id] = 0.0
         best, best_m, best_rank = None, 0.0, -1.0
         scored = []
         for wid, lw in cand.items():
@@ -362,15 +388,17 @@ class Engine:
         self._n["signups"] += 1
         t = ev.ts
         sig = self._extract.extract(ev)
-        keys, z, rar, p, ws = self._score_keys(sig, t, 0.0, learn=True)
+        keys, counts, rar, p, ws, idx = self._score_keys(sig, t, 0.0, learn=True)
         at = self._recent.lookup(keys)
         linked = self._links(sig, t, rar, p, at)
         seq = self._recent.add(ev.account_id, t, keys, bytes(sig.kinds), at)
         self._young[ev.account_id] = seq
         self._pending.append(seq)
+        self._pending_idx[seq] = idx  # the baseline learns the same cells (_learn_baseline)
         out: list[Decision] = []
         if linked or self._wave_by_key:
             wave, m, free, merges = self._place(sig, linked, ws)
+            z = _z_scores(counts) if wave is not None or free else None
             pulled = []
             if wave is None and free:
                 wave = self._form(t, free, sig, z, ws, p)
@@ -562,8 +590,7 @@ class Engine:
     def _decide(self, w: Wave, ev, f: dict, score: float, targets: Iterable, t: float, level: str, thr: float,
                 live: bool) -> list[Decision]:
         out = []
-        traits = w.traits(ev)
-        context = None
+        context = None  # built for the first member decided on (maybe none)
         pol = self._policy
         ver = self.config_version
         profiled = None  # computed once, for the first member judged
@@ -587,7 +614,7 @@ class Engine:
             else:
                 continue
             if context is None:  # the same for every member
-                context = wave_context(w.size, w.first_seen, traits, w.top_z, w.lockstep, w.spam_labels,
+                context = wave_context(w.size, w.first_seen, w.traits(ev), w.top_z, w.lockstep, w.spam_labels,
                                        w.co_members)
             reasons = context + [score_reason(score, level, thr, m)]
             if action == "suspend":
@@ -610,22 +637,22 @@ class Engine:
                 continue
             slot.flagged = True
             if slot.learned is not False:
-                self._burst.unlearn_baseline(np.frombuffer(slot.keys, dtype=np.uint64), slot.learned)
+                self._burst.unlearn_baseline(np.frombuffer(slot.keys, _U64), slot.learned)
                 slot.learned = False
 
     def _learn_baseline(self, t: float) -> None:
         """Fold signups older than ``protect_delay`` into the baseline, unless flagged."""
-        pend = self._pending
+        pend, cells = self._pending, self._pending_idx
         cutoff = t - self.protect_delay
         recent = self._recent
         while pend:
             slot = recent.get(pend[0])
             if slot is None:
-                pend.popleft()
+                cells.pop(pend.popleft(), None)
                 continue
             if slot.ts > cutoff:
                 break
-            pend.popleft()
+            idx = cells.pop(pend.popleft(), None)
             if slot.wave is not None:
                 w = self._wave(slot.wave, live_only=False)
                 if w is not None and (w.flagged or w.confirmed):
@@ -639,7 +666,7 @@ class Engine:
                     # closes unflagged (:meth:`_close`) or are dropped if it is flagged
                     w.deferred = True
                     continue
-            slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, dtype=np.uint64), t)
+            slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, _U64), t, idx)
 
     @staticmethod
     def _multi_trait(w: Wave) -> bool:
@@ -656,7 +683,7 @@ class Engine:
             if slot is None or slot.account_id != acct or slot.learned is not False or slot.flagged \
                     or slot.ts > cutoff:
                 continue
-            slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, dtype=np.uint64), t)
+            slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, _U64), t)
 
     def _sweep(self, t: float) -> None:
         self._last_sweep = t
@@ -736,8 +763,8 @@ class Engine:
         """Keys, kinds, current weights, burst z-scores and baseline shares of a
         remembered signup."""
         sig = Signature(list(slot.keys), list(slot.kinds), [""] * len(slot.keys))
-        _, z, _, p, ws = self._score_keys(sig, t, 0.0)
-        return sig.keys, sig.kinds, ws, z, p
+        _, counts, _, p, ws, _ = self._score_keys(sig, t, 0.0)
+        return sig.keys, sig.kinds, ws, _z_scores(counts), p
 
     @staticmethod
     def _weak(w: Optional[Wave]) -> bool:
@@ -882,7 +909,7 @@ class Engine:
         ver = self.config_version
         t = max(ev.ts, self._t) if self._t > -math.inf else ev.ts
         sig = self._extract.extract(ev, keep=True)  # processing this signup will not extract it again
-        keys, z, rar, p, ws = self._score_keys(sig, t, 1.0)
+        keys, counts, rar, p, ws, _ = self._score_keys(sig, t, 1.0)
         linked = self._links(sig, t, rar, p, self._recent.lookup(keys))
         wave, m, free, _ = self._place(sig, linked, ws)
         if wave is not None:
@@ -891,6 +918,7 @@ class Engine:
             f = self._features(wave, evd, 1.0, size=wave.size + 1)
             view, size = wave, wave.size + 1
         elif free:
+            z = _z_scores(counts)
             view = self._form(t, free, sig, z, ws, p, wave_id="(forming)")
             view.add_member(ev.account_id, -1, t, sig.keys, sig.kinds, ws, z, sig.labels, p)
             evd = view.evidence()

@@ -96,7 +96,7 @@ class LockstepTracker:
         when it has no target)."""
         best = self._best.get(group, 0)
         hit_key, hit_n = None, 0
-        for key in self.targets(target, text):
+        for key in self._memo.lookup((target, text), self._target_keys, target, text):  # targets(), no list
             ek = (group, key)
             e = self._entries.get(ek)
             if e is None or t - e[0] > self.window:

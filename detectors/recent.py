@@ -127,7 +127,9 @@ class RecentIndex:
         where ``key`` probably sits in a carrier's keys (signups of one layout list
         their traits in the same order); a key found twice in one signup has one
         chain, so any of its positions leads on the same way."""
-        lo = max(self._next - self.capacity, 0)
+        lo = self._next - self.capacity
+        if lo < 0:
+            lo = 0
         tmin = t - self.window
         n = self.max_walk if limit is None else limit
         ring, cap = self._ring, self.capacity
@@ -178,7 +180,8 @@ class RecentIndex:
             self._next = seq + 1
             return seq
         if at is not None:
-            ka = array("Q", np.asarray(keys, dtype=np.uint64).tobytes())
+            ka = array("Q", (keys if type(keys) is np.ndarray and keys.dtype == np.uint64
+                             else np.asarray(keys, dtype=np.uint64)).tobytes())
             idx, prev = at
             prevs = array("q", prev.tobytes())
             head[idx] = seq

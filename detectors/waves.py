@@ -130,7 +130,8 @@ class Wave:
     __slots__ = ("wave_id", "first_seen", "last_seen", "size", "members", "keys", "best", "cov", "wgt", "wmax", "pbest", "zmax",
                  "rep", "status", "suspended", "challenged", "spam_labels", "benign_labels", "lockstep",
                  "score", "confirmed", "cleared", "merged_into", "max_keys", "max_members", "dirty",
-                 "flagged", "challenge_level", "label_confirmed", "top_z", "co_members", "by_activity", "deferred", "multi")
+                 "flagged", "challenge_level", "label_confirmed", "top_z", "co_members", "by_activity", "deferred", "multi",
+                 "_ev")
 
     def __init__(self, wave_id: str, t: float, max_keys: int = 384, max_members: int = 1000):
         self.wave_id = wave_id
@@ -169,10 +170,14 @@ class Wave:
         self.by_activity = False  # formed by co-activity links rather than by signups
         self.deferred = False  # members held out of the baseline while the wave grows
         self.multi = False  # two kinds of trait or more carried it when last scored
+        self._ev: Optional[TraitEvidence] = None  # :meth:`evidence` of the current counts (None: stale)
+
+    def __getstate__(self):
+        return None, {k: getattr(self, k) for k in self.__slots__ if k != "_ev"}  # a cache is not state
 
     def __setstate__(self, state):
         # a snapshot from before ``pbest``: every origin as specific as before
-        restore_slots(self, state, pbest=[0.0] * _N_KINDS)
+        restore_slots(self, state, pbest=[0.0] * _N_KINDS, _ev=None)
 
     # ------------------------------------------------------------------ growth
     def add_member(self, account_id: str, seq: int, t: float, keys: Iterable[int], kinds: Iterable[int],
@@ -185,6 +190,7 @@ class Wave:
         ``ps`` the keys' baseline shares (what part of all signups carries the value).
         """
         self.size += 1
+        self._ev = None
         if t > self.last_seen:
             self.last_seen = t
         if t < self.first_seen:
@@ -248,6 +254,7 @@ class Wave:
     def absorb(self, other: "Wave") -> None:
         """Merge ``other`` into this wave (this id survives)."""
         self.size += other.size
+        self._ev = None
         self.first_seen = min(self.first_seen, other.first_seen)
         self.last_seen = max(self.last_seen, other.last_seen)
         room = self.max_members - len(self.members)
@@ -299,8 +306,16 @@ class Wave:
         """Per-kind strength ``kind weight x share_factor(coverage) x recent weight``.
 
         ``extra`` = ``{kind: weight}`` adds one hypothetical member sharing a value of
-        those kinds (scores a signup without changing the wave).
+        those kinds (scores a signup without changing the wave). Without ``extra`` the
+        result is kept until the wave's counts change: do not modify it.
         """
+        if extra is None:
+            if self._ev is None:
+                self._ev = self._evidence(None)
+            return self._ev
+        return self._evidence(extra)
+
+    def _evidence(self, extra: Optional[dict]) -> TraitEvidence:
         n = self.size + (1 if extra is not None else 0)
         strength = [0.0] * _N_KINDS
         if n <= 0:
@@ -328,7 +343,10 @@ class Wave:
         network, mail domain and intranet link, a campus's its network and domain, but a
         farm registers from its own domain or data centre too. So more than
         ``_ONE_ORIGIN`` means two kinds of origin or more explain the wave."""
-        n = self.size if n is None else n
+        if n is None:
+            if self._ev is not None:  # computed with the evidence, for the same counts
+                return self._ev.explained
+            n = self.size
         if n <= 0:
             return 0.0
         cov = self.cov
@@ -372,7 +390,9 @@ class Wave:
             if s <= 0.0:
                 continue
             tot += s
-            w = min(shared.get(c, 0.0), _MEMBER_CAP[c])
+            w, cap = shared.get(c, 0.0), _MEMBER_CAP[c]
+            if cap < w:  # min(w, cap), without the call
+                w = cap
             got += s * w
             strong += s * w * w  # values both rare and bursting count; common ones hardly
         if tot <= 0.0:

@@ -583,3 +583,28 @@ def test_a_calm_slow_small_wave_is_challenged_and_the_same_wave_in_a_burst_suspe
     slow, fast = _household(600.0), _household(5.0)
     assert slow and "suspend" not in slow.values()
     assert set(fast) == {f"h{i}" for i in range(6)} and set(fast.values()) == {"suspend"}
+
+
+def test_wave_evidence_is_kept_only_while_its_counts_stand():
+    from detectors.waves import Wave
+    w = Wave("w1", t=0.0)
+    for i in range(3):
+        w.add_member(f"a{i}", i, float(i), [1, 2], [0, 6], [1.0, 1.0])
+    ev = w.evidence()
+    assert w.evidence() is ev and w.explained() == ev.explained
+    w.add_member("a3", 3, 3.0, [1, 9], [0, 6], [1.0, 1.0])
+    fresh = w.evidence()
+    assert fresh is not ev and fresh.strength == w._evidence(None).strength
+    restored = pickle.loads(pickle.dumps(w))  # the cache is not pickled
+    assert restored._ev is None and restored.evidence().strength == fresh.strength
+
+
+def test_pending_sketch_cells_are_a_cache_not_state(traffic):
+    import numpy as np
+    e = Engine(seed=1)
+    run(e, traffic[:200])
+    assert e._pending_idx
+    b = pickle.loads(pickle.dumps(e))
+    assert b._pending_idx == {}  # b hashes the keys again when it learns them
+    assert run(e, traffic[200:]) == run(b, traffic[200:])
+    assert np.array_equal(e._burst._base.cells, b._burst._base.cells)
