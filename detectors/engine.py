@@ -69,6 +69,12 @@ _CARRY_EVIDENCE = 1.0  # wave evidence a member must carry through 1 identity tr
 _CARRY_TWO = 0.5  # ... or through 2+ independent identity traits
 _DEFER_GAP = 300.0  # a wave whose members arrive this often (s, on average) is still bursting
 _ORG_EXPLAINED = 0.9  # a wave this explained by 2+ kinds of origin, alike in one identity trait, is an organisation (:meth:`Engine._organisation`)
+_HOT = 0.8  # a key weight this high at signup is a hard burst (:meth:`Engine._holding`)
+_HOLD = 3600.0  # seconds a hard burst is kept out of the baseline (:meth:`Engine._holding`)
+# kinds whose hard bursts are held: what a farm shares (its names, devices, client, network);
+# not what a crowd from one country or one link shares (a carrier /16, a locale, a referrer, a mail provider)
+_HOLDS = tuple(k.name in ("uname_shape", "uname_tmpl", "email_shape", "device", "avatar", "ua", "ip24", "ip48")
+               for k in KINDS)
 _CALM_Z = 4.0  # a wave none of whose traits rose this many standard deviations above its rate is calm (:meth:`Engine._unhurried`)
 _LOCK_HIT = 3  # members acting on one target within the lockstep window that make it a lockstep hit (:meth:`Engine._in_lockstep`)
 
@@ -170,6 +176,9 @@ class Engine:
         self._seen_signups = FifoSet(dedupe_capacity)
         self._pending: deque = deque()
         self._pending_idx: dict = {}  # seq -> sketch cells of its keys, until learned (a cache, not state)
+        self._hot: dict = {}  # pending seq -> its keys that burst hard at signup
+        self._held = LRUDict(recent_capacity)  # hard-bursting key -> when its hold began
+        self._held_out = LRUDict(recent_capacity)  # seq -> its keys the baseline did not learn
         self._updates: dict[str, Wave] = {}
         self._last_sweep = -math.inf
         self._t = -math.inf
@@ -186,6 +195,8 @@ class Engine:
     def __setstate__(self, state):
         self.__dict__.update(state)
         self.__dict__.setdefault("_pending_idx", {})  # pickled before the cache existed
+        for name, cap in (("_hot", None), ("_held", 1 << 15), ("_held_out", 1 << 15)):  # before the hold
+            self.__dict__.setdefault(name, {} if cap is None else LRUDict(cap))
 
     # ------------------------------------------------------------------ config
     def _apply_settings(self) -> None:
@@ -395,6 +406,9 @@ class Engine:
         self._young[ev.account_id] = seq
         self._pending.append(seq)
         self._pending_idx[seq] = idx  # the baseline learns the same cells (_learn_baseline)
+        hot = [k for k, c, w in zip(sig.keys, sig.kinds, ws) if w >= _HOT and _HOLDS[c]]
+        if hot:
+            self._hot[seq] = hot
         out: list[Decision] = []
         if linked or self._wave_by_key:
             wave, m, free, merges = self._place(sig, linked, ws)
@@ -637,7 +651,7 @@ class Engine:
                 continue
             slot.flagged = True
             if slot.learned is not False:
-                self._burst.unlearn_baseline(np.frombuffer(slot.keys, _U64), slot.learned)
+                self._burst.unlearn_baseline(self._learned_keys(slot), slot.learned)
                 slot.learned = False
 
     def _learn_baseline(self, t: float) -> None:
@@ -648,11 +662,15 @@ class Engine:
         while pend:
             slot = recent.get(pend[0])
             if slot is None:
-                cells.pop(pend.popleft(), None)
+                s = pend.popleft()
+                cells.pop(s, None)
+                self._hot.pop(s, None)
                 continue
             if slot.ts > cutoff:
                 break
-            idx = cells.pop(pend.popleft(), None)
+            seq = pend.popleft()
+            idx = cells.pop(seq, None)
+            hot = self._hot.pop(seq, None)
             if slot.wave is not None:
                 w = self._wave(slot.wave, live_only=False)
                 if w is not None and (w.flagged or w.confirmed):
@@ -666,7 +684,37 @@ class Engine:
                     # closes unflagged (:meth:`_close`) or are dropped if it is flagged
                     w.deferred = True
                     continue
-            slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, _U64), t, idx)
+            held = self._holding(hot, slot.ts) if hot else None
+            if held:
+                self._held_out[seq] = held
+                slot.learned = self._burst.learn_baseline(self._learned_keys(slot), t)
+            else:
+                slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, _U64), t, idx)
+
+    def _holding(self, keys: list, ts: float) -> tuple:
+        """Those of a signup's hard-bursting keys within the first ``_HOLD`` seconds of
+        their burst: the baseline does not learn them (a burst nobody has judged yet must
+        not become its own baseline while it lasts: a farm arriving from one data centre
+        for hours would otherwise stop linking within minutes). The signup's other keys
+        are learned; a burst that lasts longer than the hold is the new normal."""
+        held = self._held
+        out = []
+        for k in keys:
+            since = held.get(k)
+            if since is None:
+                held[k] = ts
+                out.append(k)
+            elif ts - since < _HOLD:
+                out.append(k)
+        return tuple(out)
+
+    def _learned_keys(self, slot) -> np.ndarray:
+        """The keys of a remembered signup that the baseline learned (or will learn)."""
+        keys = np.frombuffer(slot.keys, _U64)
+        held = self._held_out.peek(slot.seq)
+        if held:
+            keys = keys[~np.isin(keys, np.array(held, dtype=np.uint64))]
+        return keys
 
     @staticmethod
     def _multi_trait(w: Wave) -> bool:

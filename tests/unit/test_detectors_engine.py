@@ -608,3 +608,63 @@ def test_pending_sketch_cells_are_a_cache_not_state(traffic):
     assert b._pending_idx == {}  # b hashes the keys again when it learns them
     assert run(e, traffic[200:]) == run(b, traffic[200:])
     assert np.array_equal(e._burst._base.cells, b._burst._base.cells)
+
+
+def _dc_farm(monkeypatch=None, hot=None) -> tuple:
+    """Ordinary traffic, then 60 signups from one data-centre /24 that share nothing else
+    (names of the same kinds as everybody's, their own devices): the baseline share of
+    that /24 and of its /16 afterwards, for a probe from the same network."""
+    import random
+    import detectors.engine as engine_mod
+    if hot is not None:
+        monkeypatch.setattr(engine_mod, "_HOT", hot)
+    r = random.Random(2)
+    names = ["anna", "bob", "carl", "dina", "ezra", "fay", "gus", "hana"]
+    e = Engine(seed=5)
+    t = 0.0
+    for i in range(300):
+        t += 10.0
+        e.process(Signup(f"o{i}", t, f"{r.choice(names)}_{r.choice(names)}{r.randrange(100)}", device_id=f"d{i}",
+                         ip=f"10.{i % 200}.{i % 7}.{i % 250}"))
+    for i in range(60):
+        t += 5.0
+        e.process(Signup(f"f{i}", t, f"{r.choice(names)}_{r.choice(names)}{r.randrange(100)}", device_id=f"fd{i}",
+                         ip=f"203.0.113.{i}"))
+    e.process(Signup("late", t + 400.0, "late_user", ip="10.9.9.9"))  # the farm is past the protect delay
+    sig = e._extract.extract(Signup("probe", t + 400.0, "probe", ip="203.0.113.77"))
+    p = e._score_keys(sig, t + 400.0, 0.0)[3]
+    from detectors.signatures import KINDS
+    share = {KINDS[c].name: pp for c, pp in zip(sig.kinds, p)}
+    return share["ip24"], share["ip16"], e
+
+
+def test_a_hard_burst_is_kept_out_of_the_baseline_but_the_signups_other_keys_are_learned(monkeypatch):
+    # Engine._holding: the /24 a farm arrives from bursts hard; for the first _HOLD
+    # seconds of that burst the baseline does not learn it (else the farm becomes its
+    # own baseline within minutes), while the same signups' other keys (their /16: what
+    # a crowd from one carrier shares too) are learned as always
+    held24, held16, e = _dc_farm()
+    assert e._held_out
+    free24, free16, _ = _dc_farm(monkeypatch, hot=2.0)  # nothing is ever hot: no hold
+    assert held24 < free24 / 20
+    assert held16 == pytest.approx(free16, rel=0.1) and held16 > 0.05
+
+
+def test_taking_a_held_signup_out_of_the_baseline_leaves_its_held_keys_alone():
+    # a signup learned without its held keys, then protected (its wave is flagged):
+    # the baseline is exactly as before, not short of the keys it never learned
+    import numpy as np
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.waves import Wave
+    e = Engine(seed=1)
+    e._burst.learn_baseline(np.array([7, 8, 9], dtype=np.uint64), 5.0)  # some history
+    before = e._burst._base.cells.copy()
+    seq = e._recent.add("x", 10.0, [7, 8, 9], bytes([K["ip24"], K["ip16"], K["uname_shape"]]))
+    e._held_out[seq] = (7,)
+    slot = e._recent.get(seq)
+    assert list(e._learned_keys(slot)) == [8, 9]
+    slot.learned = e._burst.learn_baseline(e._learned_keys(slot), 10.0)
+    w = Wave("w1", 10.0)
+    w.add_member("x", seq, 10.0, [7, 8, 9], list(slot.kinds), [1.0, 1.0, 1.0])
+    e._protect(w)
+    assert np.allclose(e._burst._base.cells, before)
