@@ -687,7 +687,9 @@ class Engine:
             held = self._holding(hot, slot.ts) if hot else None
             if held:
                 self._held_out[seq] = held
-                slot.learned = self._burst.learn_baseline(self._learned_keys(slot), t)
+                keep = [k not in held for k in slot.keys]
+                slot.learned = self._burst.learn_baseline(None, t, idx[:, keep]) if idx is not None \
+                    else self._burst.learn_baseline(self._learned_keys(slot), t)
             else:
                 slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, _U64), t, idx)
 
@@ -710,11 +712,10 @@ class Engine:
 
     def _learned_keys(self, slot) -> np.ndarray:
         """The keys of a remembered signup that the baseline learned (or will learn)."""
-        keys = np.frombuffer(slot.keys, _U64)
         held = self._held_out.peek(slot.seq)
         if held:
-            keys = keys[~np.isin(keys, np.array(held, dtype=np.uint64))]
-        return keys
+            return np.array([k for k in slot.keys if k not in held], dtype=np.uint64)
+        return np.frombuffer(slot.keys, _U64)
 
     @staticmethod
     def _multi_trait(w: Wave) -> bool:
