@@ -75,6 +75,7 @@ _HOLD = 3600.0  # seconds a hard burst is kept out of the baseline (:meth:`Engin
 # not what a crowd from one country or one link shares (a carrier /16, a locale, a referrer, a mail provider)
 _HOLDS = tuple(k.name in ("uname_shape", "uname_tmpl", "email_shape", "device", "avatar", "ua", "ip24", "ip48")
                for k in KINDS)
+_HOT_LINK = 0.3  # a common identity value bursting this hard links (:meth:`Engine._links`)
 _CALM_Z = 4.0  # a wave none of whose traits rose this many standard deviations above its rate is calm (:meth:`Engine._unhurried`)
 _LOCK_HIT = 3  # members acting on one target within the lockstep window that make it a lockstep hit (:meth:`Engine._in_lockstep`)
 
@@ -305,9 +306,17 @@ class Engine:
                 rar[sh] = 0.0
         return keys, (al, e.tolist()), rar, p.tolist(), ws, idx
 
-    def _links(self, sig: Signature, t: float, rar: list, p: list, at: tuple) -> dict:
+    def _links(self, sig: Signature, t: float, rar: list, p: list, at: tuple, ws: list) -> dict:
         """Recent signups linked to ``sig``: ``{seq: weight}`` (read-only). ``at`` is
-        :meth:`RecentIndex.lookup` of the signup's keys."""
+        :meth:`RecentIndex.lookup` of the signup's keys.
+
+        A rare value (at most 1 % of signups in the baseline) links by its rarity. A common
+        identity value (a client, a username pattern) links only while it bursts hard
+        (weight ``ws`` ≥ ``_HOT_LINK``), by that weight and through its latest carriers: a
+        farm's client arriving 40 times its rate says something, the same client at its
+        usual rate nothing. A common origin (a mail provider, a carrier, a referrer) never
+        links: a crowd from one link or one country shares those.
+        """
         per: dict = {}
         rec = self._recent
         walk = rec.walk
@@ -317,10 +326,14 @@ class Engine:
             if s0 < lo:  # fresh key: no remembered carrier
                 continue
             pi = p[i]
-            if pi > 0.01:
-                continue
             c = kinds[i]
-            w = _LINKW[c] * rar[i]  # rar is in [0, 1]: 0 for a kind that does not link
+            if pi > 0.01:
+                # a common identity value links only while it bursts hard (through its latest carriers)
+                if ws[i] < _HOT_LINK or not _IS_ID[c]:
+                    continue
+                w = _LINKW[c] * ws[i]
+            else:
+                w = _LINKW[c] * rar[i]  # rar is in [0, 1]: 0 for a kind that does not link
             if w < 0.1:
                 continue
             # a common value only links through its latest carriers (in a burst, the wave)
@@ -401,7 +414,7 @@ class Engine:
         sig = self._extract.extract(ev)
         keys, counts, rar, p, ws, idx = self._score_keys(sig, t, 0.0, learn=True)
         at = self._recent.lookup(keys)
-        linked = self._links(sig, t, rar, p, at)
+        linked = self._links(sig, t, rar, p, at, ws)
         seq = self._recent.add(ev.account_id, t, keys, bytes(sig.kinds), at)
         self._young[ev.account_id] = seq
         self._pending.append(seq)
@@ -959,7 +972,7 @@ class Engine:
         t = max(ev.ts, self._t) if self._t > -math.inf else ev.ts
         sig = self._extract.extract(ev, keep=True)  # processing this signup will not extract it again
         keys, counts, rar, p, ws, _ = self._score_keys(sig, t, 1.0)
-        linked = self._links(sig, t, rar, p, self._recent.lookup(keys))
+        linked = self._links(sig, t, rar, p, self._recent.lookup(keys), ws)
         wave, m, free, _ = self._place(sig, linked, ws)
         if wave is not None:
             extra = wave.shared_kinds(sig.keys, sig.kinds, 1, ws)

@@ -668,3 +668,28 @@ def test_taking_a_held_signup_out_of_the_baseline_leaves_its_held_keys_alone():
     w.add_member("x", seq, 10.0, [7, 8, 9], list(slot.kinds), [1.0, 1.0, 1.0])
     e._protect(w)
     assert np.allclose(e._burst._base.cells, before)
+
+
+def test_a_common_identity_value_links_only_while_it_bursts_hard():
+    # Engine._links: values carried by more than 1 % of signups (a client, a username
+    # pattern, an e-mail pattern) link two signups only while they burst hard, by their
+    # burst weight; a common mail domain (an origin) never does; rare values by rarity
+    import numpy as np
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.signatures import Signature
+    e = Engine(seed=1)
+    kinds = [K["ua"], K["uname_shape"], K["email_shape"], K["uname_tmpl"], K["email_domain"]]
+    keys = [11, 12, 13, 14, 15]
+    arr = np.array(keys, dtype=np.uint64)
+    seq = e._recent.add("a", 100.0, arr, bytes(kinds), e._recent.lookup(arr))
+
+    def linked(p, rar, ws, only=None):
+        use = [i for i in range(5) if only is None or i in only]
+        s = Signature([keys[i] for i in use], [kinds[i] for i in use], [""] * len(use))
+        at = e._recent.lookup(np.array(s.keys, dtype=np.uint64))
+        return e._links(s, 110.0, [rar] * len(use), [p] * len(use), at, [ws] * len(use))
+
+    assert seq in linked(0.03, 0.38, 0.8)  # common, bursting hard: linked
+    assert linked(0.03, 0.38, 0.2) == {}  # common, at its usual rate: not
+    assert linked(0.03, 0.38, 0.8, only={4}) == {}  # a common mail domain alone: never
+    assert seq in linked(0.001, 0.75, 0.0)  # rare values link by rarity
