@@ -76,6 +76,7 @@ _HOLD = 3600.0  # seconds a hard burst is kept out of the baseline (:meth:`Engin
 _HOLDS = tuple(k.name in ("uname_shape", "uname_tmpl", "email_shape", "device", "avatar", "ua", "ip24", "ip48")
                for k in KINDS)
 _HOT_LINK = 0.3  # a common identity value bursting this hard links (:meth:`Engine._links`)
+_BIO_ONLY = {"bio_sim"}  # the traits of a member that shares only a bio template (:meth:`Engine._bio_only`)
 _CALM_Z = 4.0  # a wave none of whose traits rose this many standard deviations above its rate is calm (:meth:`Engine._unhurried`)
 _LOCK_HIT = 3  # members acting on one target within the lockstep window that make it a lockstep hit (:meth:`Engine._in_lockstep`)
 
@@ -545,6 +546,17 @@ class Engine:
         got, traits = w.carried(slot.keys, slot.kinds, ev, min_count=2)
         return (traits >= 2 and got >= _CARRY_TWO) or (traits >= 1 and got >= _CARRY_EVIDENCE)
 
+    def _bio_only(self, w: Wave, ev, account_id: str, seq: int) -> bool:
+        """A member whose only identity trait in common with its wave is the bio template:
+        waves copy their bios from real profiles ("privacy first 🛡️ no logs …"), so the
+        real users who wrote them match the template exactly and nothing else. Such a
+        member is challenged, not suspended; a wave member that shares a name pattern, a
+        device, an avatar or a client as well is judged as usual."""
+        slot = self._recent.get(seq)
+        if slot is None or slot.account_id != account_id:
+            return False
+        return w.shared_traits(slot.keys, slot.kinds, ev, min_count=2) == _BIO_ONLY
+
     def _evaluate(self, w: Wave, t: float, newcomers: Iterable[tuple] = ()) -> list[Decision]:
         """Re-score a wave and emit the decisions its new state calls for."""
         cfg = self.config
@@ -630,6 +642,9 @@ class Engine:
             m = self._member_match(w, ev, account_id, seq, profiled)
             if level == "suspend" and 0.1 <= m < 0.5 and self._carries(w, ev, account_id, seq, profiled):
                 m = 0.5
+            if level == "suspend" and m >= 0.5 and not (acc is not None and acc.coact) \
+                    and self._bio_only(w, ev, account_id, seq):
+                m = 0.3  # challenged: see _bio_only
             if level == "suspend" and m >= 0.5:
                 action = "suspend"
             elif w.confirmed and acc is not None and acc.coact:
@@ -993,9 +1008,11 @@ class Engine:
         lab = view.wave_id if wave is not None else None
         if wave is not None and wave.cleared:
             return Assessment("allow", score, lab, [f"wave {lab} was cleared by labels"], ver)
+        bio_only = view.shared_traits(sig.keys, sig.kinds, evd, min_count=1 if wave is not None else 2) == _BIO_ONLY
         if ((score >= cfg["suspend_threshold"] and size >= cfg["min_wave_size"] and not self._organisation(view, evd)
              and not self._unhurried(view, size))
-                or (wave is not None and wave.label_confirmed and score >= cfg["challenge_threshold"])) and m >= 0.5:
+                or (wave is not None and wave.label_confirmed and score >= cfg["challenge_threshold"])) and m >= 0.5 \
+                and not bio_only:
             decision, name, thr = "block", "suspend", cfg["suspend_threshold"]
         elif score >= cfg["challenge_threshold"] and m >= 0.3:
             decision, name, thr = "challenge", "challenge", cfg["challenge_threshold"]

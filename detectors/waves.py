@@ -420,6 +420,23 @@ class Wave:
         >>> w.carried([1, 98, 99], [0, 8, 7], ev)
         (0.5, 1)
         """
+        got, traits = self._carry(keys, kinds, ev, min_count, ws, min_strength)
+        return round(got, 6), len(traits)
+
+    def shared_traits(self, keys: Iterable[int], kinds: Iterable[int], ev: TraitEvidence, min_count: int = 2,
+                      ws: Optional[Iterable[float]] = None, min_strength: float = 0.1) -> set:
+        """The independent identity traits (as :meth:`carried` counts them) one account
+        shares with the wave: ``{"username", "bio_sim", "device", ...}``.
+
+        >>> w = Wave("w1", t=0.0)
+        >>> for i in range(6):
+        ...     w.add_member(f"a{i}", i, float(i), [1, 2, 3], [0, 8, 7], [1.0, 1.0, 1.0])
+        >>> sorted(w.shared_traits([1, 2, 99], [0, 8, 7], w.evidence()))
+        ['ua', 'username']
+        """
+        return self._carry(keys, kinds, ev, min_count, ws, min_strength)[1]
+
+    def _carry(self, keys, kinds, ev: TraitEvidence, min_count: int, ws, min_strength: float) -> tuple:
         shared = self.shared_kinds(keys, kinds, min_count, ws)
         got = 0.0
         traits = set()
@@ -432,7 +449,7 @@ class Wave:
             got += s * w
             if s >= min_strength and w > 0.05 and _ID_TRAIT[c]:
                 traits.add(_ID_TRAIT[c])
-        return round(got, 6), len(traits)
+        return got, traits
 
     def core_keys(self, ev: TraitEvidence, min_strength: float = 0.3, limit: int = 64) -> list[int]:
         """Keys shared by 2+ members in the kinds that carry the wave's evidence."""

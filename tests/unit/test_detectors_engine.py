@@ -693,3 +693,27 @@ def test_a_common_identity_value_links_only_while_it_bursts_hard():
     assert linked(0.03, 0.38, 0.2) == {}  # common, at its usual rate: not
     assert linked(0.03, 0.38, 0.8, only={4}) == {}  # a common mail domain alone: never
     assert seq in linked(0.001, 0.75, 0.0)  # rare values link by rarity
+
+
+def test_a_member_that_shares_only_the_bio_template_is_challenged():
+    # Engine._bio_only: waves copy their bios from real profiles, so the real users who
+    # wrote them match the template and nothing else: challenged, not suspended; a member
+    # that also shares the wave's device (or name pattern, avatar, client) is suspended
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.waves import Wave
+    e = Engine(seed=1)
+    bio, device, shape = 201, 202, 203
+    kinds = [K["bio_sim"], K["device"], K["uname_shape"]]
+    w = Wave("wbio", 100.0)
+    for i in range(8):
+        w.add_member(f"m{i}", -1, 100.0 + i, [bio, device, shape], kinds, [1.0] * 3)
+    e._waves[w.wave_id] = w
+    seqs = {}
+    for acct, keys in (("bio-only", [bio, 902, 903]), ("bio+device", [bio, device, 903])):
+        seqs[acct] = e._recent.add(acct, 110.0, keys, bytes(kinds))
+        e._policy.track(acct, w.wave_id, 110.0).match = 1.0
+    ev = w.evidence()
+    assert e._member_match(w, ev, "bio-only", seqs["bio-only"]) >= 0.5  # it does carry the template
+    out = e._decide(w, ev, e._features(w, ev, 1.0), 0.99, list(seqs.items()), 200.0, "suspend", 0.9, True)
+    got = {d.account_id: d.action for d in out}
+    assert got == {"bio-only": "challenge", "bio+device": "suspend"}
