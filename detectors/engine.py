@@ -76,7 +76,7 @@ _HOLD = 3600.0  # seconds a hard burst is kept out of the baseline (:meth:`Engin
 _HOLDS = tuple(k.name in ("uname_shape", "uname_tmpl", "email_shape", "device", "avatar", "ua", "ip24", "ip48")
                for k in KINDS)
 _HOT_LINK = 0.3  # a common identity value bursting this hard links (:meth:`Engine._links`)
-_BIO_ONLY = {"bio_sim"}  # the traits of a member that shares only a bio template (:meth:`Engine._bio_only`)
+_BIO_ONLY = frozenset({"bio_sim"})  # the traits of a member that shares only a bio template (:meth:`Engine._bio_only`)
 _CALM_Z = 4.0  # a wave none of whose traits rose this many standard deviations above its rate is calm (:meth:`Engine._unhurried`)
 _LOCK_HIT = 3  # members acting on one target within the lockstep window that make it a lockstep hit (:meth:`Engine._in_lockstep`)
 
@@ -196,9 +196,11 @@ class Engine:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        self.__dict__.setdefault("_pending_idx", {})  # pickled before the cache existed
-        for name, cap in (("_hot", None), ("_held", 1 << 15), ("_held_out", 1 << 15)):  # before the hold
-            self.__dict__.setdefault(name, {} if cap is None else LRUDict(cap))
+        d = self.__dict__  # a snapshot from before the sketch-cell cache or the hold
+        d.setdefault("_pending_idx", {})
+        d.setdefault("_hot", {})
+        d.setdefault("_held", LRUDict(self._young.capacity))
+        d.setdefault("_held_out", LRUDict(self._young.capacity))
 
     # ------------------------------------------------------------------ config
     def _apply_settings(self) -> None:
@@ -505,10 +507,15 @@ class Engine:
         self._n["waves_merged"] += 1
         return keep
 
+    def _slot_of(self, account_id: str, seq: int):
+        """The remembered signup of ``account_id`` at ``seq``, if still in the ring."""
+        slot = self._recent.get(seq)
+        return slot if slot is not None and slot.account_id == account_id else None
+
     def _member_match(self, w: Wave, ev, account_id: str, seq: int, profiled: bool = False) -> float:
         acc = self._policy.peek(account_id)
-        slot = self._recent.get(seq)
-        if slot is not None and slot.account_id == account_id:
+        slot = self._slot_of(account_id, seq)
+        if slot is not None:
             m = w.match(slot.keys, slot.kinds, ev, min_count=2)
         else:
             m = acc.match if acc is not None else 0.0
@@ -540,8 +547,8 @@ class Engine:
         username shape, a popular client) is what organic users share by chance."""
         if w.by_activity and not profiled:  # a lockstep wave: what members did together
             return False
-        slot = self._recent.get(seq)
-        if slot is None or slot.account_id != account_id:
+        slot = self._slot_of(account_id, seq)
+        if slot is None:
             return False
         got, traits = w.carried(slot.keys, slot.kinds, ev, min_count=2)
         return (traits >= 2 and got >= _CARRY_TWO) or (traits >= 1 and got >= _CARRY_EVIDENCE)
@@ -552,10 +559,8 @@ class Engine:
         real users who wrote them match the template exactly and nothing else. Such a
         member is challenged, not suspended; a wave member that shares a name pattern, a
         device, an avatar or a client as well is judged as usual."""
-        slot = self._recent.get(seq)
-        if slot is None or slot.account_id != account_id:
-            return False
-        return w.shared_traits(slot.keys, slot.kinds, ev, min_count=2) == _BIO_ONLY
+        slot = self._slot_of(account_id, seq)
+        return slot is not None and w.shared_traits(slot.keys, slot.kinds, ev, min_count=2) == _BIO_ONLY
 
     def _evaluate(self, w: Wave, t: float, newcomers: Iterable[tuple] = ()) -> list[Decision]:
         """Re-score a wave and emit the decisions its new state calls for."""
@@ -712,14 +717,14 @@ class Engine:
                     # closes unflagged (:meth:`_close`) or are dropped if it is flagged
                     w.deferred = True
                     continue
+            keys = np.frombuffer(slot.keys, _U64)
             held = self._holding(hot, slot.ts) if hot else None
-            if held:
+            if held:  # the others are learned (from the cells computed at signup, if at hand)
                 self._held_out[seq] = held
                 keep = [k not in held for k in slot.keys]
-                slot.learned = self._burst.learn_baseline(None, t, idx[:, keep]) if idx is not None \
-                    else self._burst.learn_baseline(self._learned_keys(slot), t)
-            else:
-                slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, _U64), t, idx)
+                keys = keys[keep]
+                idx = None if idx is None else idx[:, keep]
+            slot.learned = self._burst.learn_baseline(keys, t, idx)
 
     def _holding(self, keys: list, ts: float) -> tuple:
         """Those of a signup's hard-bursting keys within the first ``_HOLD`` seconds of
@@ -740,10 +745,9 @@ class Engine:
 
     def _learned_keys(self, slot) -> np.ndarray:
         """The keys of a remembered signup that the baseline learned (or will learn)."""
+        keys = np.frombuffer(slot.keys, _U64)
         held = self._held_out.peek(slot.seq)
-        if held:
-            return np.array([k for k in slot.keys if k not in held], dtype=np.uint64)
-        return np.frombuffer(slot.keys, _U64)
+        return keys[[k not in held for k in slot.keys]] if held else keys
 
     @staticmethod
     def _multi_trait(w: Wave) -> bool:
@@ -1008,11 +1012,10 @@ class Engine:
         lab = view.wave_id if wave is not None else None
         if wave is not None and wave.cleared:
             return Assessment("allow", score, lab, [f"wave {lab} was cleared by labels"], ver)
-        bio_only = view.shared_traits(sig.keys, sig.kinds, evd, min_count=1 if wave is not None else 2) == _BIO_ONLY
         if ((score >= cfg["suspend_threshold"] and size >= cfg["min_wave_size"] and not self._organisation(view, evd)
              and not self._unhurried(view, size))
                 or (wave is not None and wave.label_confirmed and score >= cfg["challenge_threshold"])) and m >= 0.5 \
-                and not bio_only:
+                and view.shared_traits(sig.keys, sig.kinds, evd, min_count=1 if wave is not None else 2) != _BIO_ONLY:
             decision, name, thr = "block", "suspend", cfg["suspend_threshold"]
         elif score >= cfg["challenge_threshold"] and m >= 0.3:
             decision, name, thr = "challenge", "challenge", cfg["challenge_threshold"]

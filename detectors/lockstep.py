@@ -71,11 +71,8 @@ class LockstepTracker:
         self.__dict__.update(state)
         self.__dict__.setdefault("_memo", Memo(1 << 14))  # pickled before the memo existed
 
-    def targets(self, target: Optional[str], text: Optional[str]) -> list[int]:
-        """The target keys of one activity."""
-        return list(self._memo.lookup((target, text), self._target_keys, target, text))
-
     def _target_keys(self, target: Optional[str], text: Optional[str]) -> tuple:
+        """The target keys of one activity (looked up through ``_memo``)."""
         out = []
         if target:
             out.append(self._hasher.key_id("target", target))
@@ -96,7 +93,7 @@ class LockstepTracker:
         when it has no target)."""
         best = self._best.get(group, 0)
         hit_key, hit_n = None, 0
-        for key in self._memo.lookup((target, text), self._target_keys, target, text):  # targets(), no list
+        for key in self._memo.lookup((target, text), self._target_keys, target, text):
             ek = (group, key)
             e = self._entries.get(ek)
             if e is None or t - e[0] > self.window:
