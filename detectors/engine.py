@@ -76,6 +76,10 @@ _HOLD = 3600.0  # seconds a hard burst is kept out of the baseline (:meth:`Engin
 _HOLDS = tuple(k.name in ("uname_shape", "uname_tmpl", "email_shape", "device", "avatar", "ua", "ip24", "ip48")
                for k in KINDS)
 _HOT_LINK = 0.3  # a common identity value bursting this hard links (:meth:`Engine._links`)
+_HOT_GAIN = 1.25  # a rare template value bursting hard (weight >= _HOT) links this much more (:meth:`Engine._links`)
+# identity kinds a farm stamps from a template (a device, an avatar, a client, a name or mail
+# pattern, a bio); not names: a crowd of one language shares first names by chance
+_GAINS = tuple(k.group == "id" and k.name not in ("uname_sim", "dname_sim") for k in KINDS)
 _BIO_ONLY = frozenset({"bio_sim"})  # the traits of a member that shares only a bio template (:meth:`Engine._bio_only`)
 _CALM_Z = 4.0  # a wave none of whose traits rose this many standard deviations above its rate is calm (:meth:`Engine._unhurried`)
 _LOCK_HIT = 3  # members acting on one target within the lockstep window that make it a lockstep hit (:meth:`Engine._in_lockstep`)
@@ -313,7 +317,9 @@ class Engine:
         """Recent signups linked to ``sig``: ``{seq: weight}`` (read-only). ``at`` is
         :meth:`RecentIndex.lookup` of the signup's keys.
 
-        A rare value (at most 1 % of signups in the baseline) links by its rarity. A common
+        A rare value (at most 1 % of signups in the baseline) links by its rarity, by
+        ``_HOT_GAIN`` more while a template value (not a name) bursts hard: a fresh device or
+        client stamped on signup after signup says more than one seen twice. A common
         identity value (a client, a username pattern) links only while it bursts hard
         (weight ``ws`` ≥ ``_HOT_LINK``), by that weight and through its latest carriers: a
         farm's client arriving 40 times its rate says something, the same client at its
@@ -337,6 +343,8 @@ class Engine:
                 w = _LINKW[c] * ws[i]
             else:
                 w = _LINKW[c] * rar[i]  # rar is in [0, 1]: 0 for a kind that does not link
+                if ws[i] >= _HOT and _GAINS[c]:
+                    w *= _HOT_GAIN
             if w < 0.1:
                 continue
             # a common value only links through its latest carriers (in a burst, the wave)

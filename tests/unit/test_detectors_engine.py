@@ -695,6 +695,29 @@ def test_a_common_identity_value_links_only_while_it_bursts_hard():
     assert seq in linked(0.001, 0.75, 0.0)  # rare values link by rarity
 
 
+def test_a_rare_template_value_bursting_hard_links_more_but_a_name_does_not():
+    # Engine._links: a rare value links by its rarity; a template value (here a bio)
+    # stamped on signup after signup (burst weight >= _HOT) links _HOT_GAIN more, so on
+    # its own; a display name bursting as hard does not gain (a crowd of one language
+    # shares first names by chance)
+    import numpy as np
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.signatures import Signature
+    e = Engine(seed=1)
+
+    def linked(kind, rar, ws):
+        e2 = Engine(seed=1)
+        arr = np.array([21], dtype=np.uint64)
+        seq = e2._recent.add("a", 100.0, arr, bytes([kind]), e2._recent.lookup(arr))
+        s = Signature([21], [kind], [""])
+        return seq in e2._links(s, 110.0, [rar], [1e-4], e2._recent.lookup(arr), [ws])
+
+    assert e.link_threshold == 1.0
+    assert not linked(K["bio_sim"], 0.9, 0.5)  # 0.9 of a link: not enough alone
+    assert linked(K["bio_sim"], 0.9, 0.9)  # the same bio bursting hard: linked
+    assert not linked(K["dname_sim"], 1.0, 1.0)  # a name bursting as hard: not
+
+
 def test_a_member_that_shares_only_the_bio_template_is_challenged():
     # Engine._bio_only: waves copy their bios from real profiles, so the real users who
     # wrote them match the template and nothing else: challenged, not suspended; a member
