@@ -43,7 +43,7 @@ from detectors.config import SETTINGS, defaults, validate_all
 from detectors.explain import score_reason, wave_context, wave_reasons
 from detectors.keyed import KeyedHasher
 from detectors.lockstep import LockstepTracker
-from detectors.policy import Policy
+from detectors.policy import CHALLENGED, Policy
 from detectors.recent import RecentIndex
 from detectors.scoring import FEATURES, WaveScorer
 from detectors.signatures import KIND_INDEX, KINDS, Signature, SignatureExtractor
@@ -607,12 +607,36 @@ class Engine:
             w.confirmed = True
             w.status = "active"
             targets = w.members if retro else newcomers
+            if retro:
+                w.judged_size = w.size
+            elif w.size >= 2 * w.judged_size:
+                targets = self._rejudge(w, newcomers)
             out += self._decide(w, ev, f, score, targets, t, "suspend", thr_s, live)
         elif challenge_level:
             retro = not w.challenge_level
             w.challenge_level = True
             targets = w.members if retro else newcomers
             out += self._decide(w, ev, f, score, targets, t, "challenge", thr_c, live)
+        return out
+
+    def _rejudge(self, w: Wave, newcomers: list) -> list:
+        """The members a confirmed signup wave judges when it has doubled since it last
+        judged them all: its newcomers, and the members it challenged at the suspend
+        level, that then carried too little of it. A farm's templates emerge as it grows
+        (a large wave learns the username shape and the client its first members rotated),
+        and a member that carried a fifth of the early evidence may carry half of the later.
+        Members challenged before the wave reached the suspend level (a crowd partly
+        pulled in while it was only suspicious) were judged at its confirmation and are
+        not judged again. Each member is judged again at most once per doubling: the cost
+        is bounded by the wave's size."""
+        w.judged_size = w.size
+        pol = self._policy
+        seen = {a for a, _ in newcomers}
+        out = list(newcomers)
+        for a, seq in w.members:
+            acc = pol.peek(a)
+            if acc is not None and acc.rejudge and acc.live == CHALLENGED and a not in seen:
+                out.append((a, seq))
         return out
 
     @staticmethod
@@ -680,6 +704,8 @@ class Engine:
                 d = pol.challenge(account_id, t, score, reasons, w.wave_id, ver, live)
                 if d is not None and live:
                     w.challenged += 1
+                if level == "suspend" and live:
+                    pol.peek(account_id).rejudge = True  # see _rejudge
             if d is not None:
                 out.append(d)
         return out

@@ -31,7 +31,8 @@ NONE, CHALLENGED, SUSPENDED, RELEASED = 0, 1, 2, 3
 class Account:
     """What the engine remembers about one wave member or decided account."""
 
-    __slots__ = ("wave", "live", "shadow", "exempt", "feats", "ts", "match", "ever_suspended", "coact", "lock_key")
+    __slots__ = ("wave", "live", "shadow", "exempt", "feats", "ts", "match", "ever_suspended", "coact", "lock_key",
+                 "rejudge")
 
     def __init__(self, wave: Optional[str], ts: float):
         self.wave = wave
@@ -44,9 +45,10 @@ class Account:
         self.ever_suspended = False
         self.coact = False  # linked to another member by lockstep activity
         self.lock_key: Optional[int] = None  # first target it hit in lockstep with its wave
+        self.rejudge = False  # challenged while its wave was at the suspend level (Engine._rejudge)
 
     def __setstate__(self, state):
-        restore_slots(self, state, lock_key=None)  # snapshots from before ``lock_key``
+        restore_slots(self, state, lock_key=None, rejudge=False)  # snapshots from before these
 
 
 class Policy:

@@ -718,6 +718,42 @@ def test_a_rare_template_value_bursting_hard_links_more_but_a_name_does_not():
     assert not linked(K["dname_sim"], 1.0, 1.0)  # a name bursting as hard: not
 
 
+def test_a_member_challenged_at_the_suspend_level_is_judged_again_when_its_wave_doubles():
+    # Engine._rejudge: a farm's templates emerge as it grows, so the members a confirmed
+    # wave challenged (they carried too little of it then) are judged again each time
+    # the wave doubles; members challenged before the wave reached the suspend level
+    # were judged at its confirmation and are not
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.waves import Wave
+    e = Engine(seed=1)
+    kinds = [K["bio_sim"], K["device"], K["uname_shape"]]
+    keys = [301, 302, 303]
+    w = Wave("wre", 100.0)
+    e._waves[w.wave_id] = w
+
+    def member(acct, t):
+        seq = e._recent.add(acct, t, keys, bytes(kinds))
+        w.add_member(acct, seq, t, keys, kinds, [1.0] * 3)
+        e._policy.track(acct, w.wave_id, t).match = 1.0
+        return seq
+
+    for i in range(4):
+        member(f"m{i}", 100.0 + i)
+    first = e._evaluate(w, 104.0)
+    assert w.confirmed and w.judged_size == 4 and {d.action for d in first} == {"suspend"}
+    for acct in ("late", "early"):  # two members the wave challenged
+        member(acct, 105.0)
+        e._policy.challenge(acct, 105.0, 0.7, [], w.wave_id, 0, True)
+    e._policy.peek("late").rejudge = True  # ... "late" at the suspend level
+    out = e._evaluate(w, 106.0, [("m6", member("m6", 106.0))])  # 7 members: not doubled
+    assert {d.account_id for d in out} == {"m6"}
+    out = e._evaluate(w, 107.0, [("m7", member("m7", 107.0))])  # 8: doubled since 4
+    assert {d.account_id: d.action for d in out} == {"m7": "suspend", "late": "suspend"}
+    assert w.judged_size == 8
+    out = e._evaluate(w, 108.0, [("m8", member("m8", 108.0))])
+    assert {d.account_id for d in out} == {"m8"}
+
+
 def test_a_member_that_shares_only_the_bio_template_is_challenged():
     # Engine._bio_only: waves copy their bios from real profiles, so the real users who
     # wrote them match the template and nothing else: challenged, not suspended; a member
