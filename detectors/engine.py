@@ -75,6 +75,7 @@ _HOLD = 3600.0  # seconds a hard burst is kept out of the baseline (:meth:`Engin
 # not what a crowd from one country or one link shares (a carrier /16, a locale, a referrer, a mail provider)
 _HOLDS = tuple(k.name in ("uname_shape", "uname_tmpl", "email_shape", "device", "avatar", "ua", "ip24", "ip48")
                for k in KINDS)
+_LABEL_SWEEP = 2  # spam labels (and no benign one) after which a challenge-level wave's challenged members are suspended (:meth:`Engine._label_sweep`)
 _HOT_LINK = 0.3  # a common identity value bursting this hard links (:meth:`Engine._links`)
 _HOT_GAIN = 1.25  # a rare template value bursting hard (weight >= _HOT) links this much more (:meth:`Engine._links`)
 # identity kinds a farm stamps from a template (a device, an avatar, a client, a name or mail
@@ -987,6 +988,10 @@ class Engine:
                 if not w.cleared and w.score >= self.config["challenge_threshold"] and w.wave_id in self._waves:
                     w.label_confirmed = True
                     out += self._evaluate(w, ev.ts)
+                elif (not (w.cleared or w.confirmed or w.label_confirmed) and w.flagged
+                      and w.spam_labels >= _LABEL_SWEEP and w.benign_labels == 0):
+                    w.label_confirmed = True
+                    out += self._label_sweep(w, ev.ts)
             return out
         acc.exempt = True
         reason = [f"labelled benign ({ev.source or 'label'}): released"]
@@ -1009,6 +1014,33 @@ class Engine:
                         d = self._policy.release(account_id, ev.ts, why, ver, live, w.wave_id)
                         if d is not None:
                             out.append(d)
+        return out
+
+    def _label_sweep(self, w: Wave, t: float) -> list[Decision]:
+        """Suspend the members a wave challenged, once ``_LABEL_SWEEP`` of its members
+        are labelled spam and none benign, when the wave is no longer live at the
+        challenge level: it closed, or its later members (once its keys were learned)
+        diluted its score. Labels come late (an hour and more after a farm's burst, when
+        its wave has gone quiet); a farm that sat at the challenge level for its whole
+        burst is suspended then. Two labels, not one: labels are sometimes wrong (a
+        campus or an app-store crowd gets a stray spam label), and a benign label stops it.
+
+        A closed wave no longer lists its members, so the accounts the policy remembers
+        are scanned for the challenged ones in this wave: once per wave, bounded by the
+        policy's cap."""
+        why = [f"wave {w.wave_id}: {w.spam_labels} members labelled spam, none benign; "
+               f"its challenged members are suspended"]
+        pol, ver, live = self._policy, self.config_version, self._live()
+        out = []
+        for account_id, acc in list(pol.accounts.items()):
+            if acc.live != CHALLENGED or acc.exempt or acc.wave is None:
+                continue
+            if self._wave(acc.wave, live_only=False) is w:
+                d = pol.suspend(account_id, t, w.score, why, w.wave_id, ver, live)
+                if d is not None:
+                    out.append(d)
+                    if live:
+                        w.suspended += 1
         return out
 
     # ------------------------------------------------------------------ read-only

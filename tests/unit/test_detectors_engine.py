@@ -754,6 +754,41 @@ def test_a_member_challenged_at_the_suspend_level_is_judged_again_when_its_wave_
     assert {d.account_id for d in out} == {"m8"}
 
 
+def test_two_spam_labels_suspend_the_challenged_members_of_a_wave_that_closed_at_the_challenge_level():
+    # Engine._label_sweep: a farm that sat at the challenge level for its whole burst
+    # and went quiet before its first labels came is suspended when two members are
+    # labelled spam and none benign; a benign label first (a campus with a stray spam
+    # label) stops it, and members it never challenged are left alone
+    from detectors.waves import Wave
+
+    def closed_wave(e, wid):
+        w = Wave(wid, 100.0)
+        w.flagged, w.score = True, 0.8
+        for i in range(6):
+            a = f"{wid}-m{i}"
+            e._policy.track(a, wid, 100.0 + i)
+            if i < 5:
+                e._policy.challenge(a, 100.0 + i, 0.8, ["r"], wid, 0, True)
+        e._policy.track(f"{wid}-other", "wsomewhere", 100.0)
+        e._policy.challenge(f"{wid}-other", 100.0, 0.8, ["r"], "wsomewhere", 0, True)
+        e._closed[wid] = w  # closed: not among the live waves
+        return w
+
+    e = Engine(seed=1)
+    w = closed_wave(e, "wfarm")
+    assert e.process(Label("wfarm-m0", 5000.0, "spam")) == []  # one label: not yet
+    out = e.process(Label("wfarm-m1", 5010.0, "spam"))
+    assert sorted(d.account_id for d in out) == [f"wfarm-m{i}" for i in range(5)]
+    assert {d.action for d in out} == {"suspend"} and w.label_confirmed
+    assert e.process(Label("wfarm-m2", 5020.0, "spam")) == []  # once
+
+    e = Engine(seed=1)
+    closed_wave(e, "wcampus")
+    e.process(Label("wcampus-m0", 5000.0, "benign"))
+    assert e.process(Label("wcampus-m1", 5010.0, "spam")) == []
+    assert e.process(Label("wcampus-m2", 5020.0, "spam")) == []
+
+
 def test_a_member_that_shares_only_the_bio_template_is_challenged():
     # Engine._bio_only: waves copy their bios from real profiles, so the real users who
     # wrote them match the template and nothing else: challenged, not suspended; a member
