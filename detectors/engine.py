@@ -43,7 +43,7 @@ from detectors.config import SETTINGS, defaults, validate_all
 from detectors.explain import score_reason, wave_context, wave_reasons
 from detectors.keyed import KeyedHasher
 from detectors.lockstep import LockstepTracker
-from detectors.policy import CHALLENGED, Policy
+from detectors.policy import CHALLENGED, NONE, Policy
 from detectors.recent import RecentIndex
 from detectors.scoring import FEATURES, WaveScorer
 from detectors.signatures import KIND_INDEX, KINDS, Signature, SignatureExtractor
@@ -622,8 +622,9 @@ class Engine:
 
     def _rejudge(self, w: Wave, newcomers: list) -> list:
         """The members a confirmed signup wave judges when it has doubled since it last
-        judged them all: its newcomers, and the members it challenged at the suspend
-        level, that then carried too little of it. A farm's templates emerge as it grows
+        judged them all: its newcomers, and the members it judged at the suspend level
+        that then carried too little of it (a match of 0.1 to 0.5: challenged, or left
+        alone below 0.3). A farm's templates emerge as it grows
         (a large wave learns the username shape and the client its first members rotated),
         and a member that carried a fifth of the early evidence may carry half of the later.
         Members challenged before the wave reached the suspend level (a crowd partly
@@ -636,7 +637,7 @@ class Engine:
         out = list(newcomers)
         for a, seq in w.members:
             acc = pol.peek(a)
-            if acc is not None and acc.rejudge and acc.live == CHALLENGED and a not in seen:
+            if acc is not None and acc.rejudge and acc.live in (NONE, CHALLENGED) and a not in seen:
                 out.append((a, seq))
         return out
 
@@ -692,6 +693,8 @@ class Engine:
             elif m >= 0.3:
                 action = "challenge"
             else:
+                if level == "suspend" and m >= 0.1 and live and acc is not None:
+                    acc.rejudge = True  # it carries a little of the wave: see _rejudge
                 continue
             if context is None:  # the same for every member
                 context = wave_context(w.size, w.first_seen, w.traits(ev), w.top_z, w.lockstep, w.spam_labels,

@@ -45,7 +45,7 @@ class Account:
         self.ever_suspended = False
         self.coact = False  # linked to another member by lockstep activity
         self.lock_key: Optional[int] = None  # first target it hit in lockstep with its wave
-        self.rejudge = False  # challenged while its wave was at the suspend level (Engine._rejudge)
+        self.rejudge = False  # judged at the suspend level, too unlike its wave to be suspended (Engine._rejudge)
 
     def __setstate__(self, state):
         restore_slots(self, state, lock_key=None, rejudge=False)  # snapshots from before these

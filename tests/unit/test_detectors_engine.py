@@ -745,13 +745,14 @@ def test_a_member_challenged_at_the_suspend_level_is_judged_again_when_its_wave_
         member(acct, 105.0)
         e._policy.challenge(acct, 105.0, 0.7, [], w.wave_id, 0, True)
     e._policy.peek("late").rejudge = True  # ... "late" at the suspend level
-    out = e._evaluate(w, 106.0, [("m6", member("m6", 106.0))])  # 7 members: not doubled
-    assert {d.account_id for d in out} == {"m6"}
-    out = e._evaluate(w, 107.0, [("m7", member("m7", 107.0))])  # 8: doubled since 4
-    assert {d.account_id: d.action for d in out} == {"m7": "suspend", "late": "suspend"}
+    member("quiet", 105.5)  # and one it judged at the suspend level and left alone
+    e._policy.peek("quiet").rejudge = True
+    out = e._evaluate(w, 106.0, [("m7", member("m7", 106.0))])  # 8 members: doubled since 4
+    assert {d.account_id: d.action for d in out} == {"m7": "suspend", "late": "suspend", "quiet": "suspend"}
     assert w.judged_size == 8
-    out = e._evaluate(w, 108.0, [("m8", member("m8", 108.0))])
-    assert {d.account_id for d in out} == {"m8"}
+    for i in range(8, 15):  # up to 15: not doubled again, nobody judged again
+        assert {d.account_id for d in e._evaluate(w, 100.0 + i, [(f"m{i}", member(f"m{i}", 100.0 + i))])} \
+            == {f"m{i}"}
 
 
 def test_two_spam_labels_suspend_the_challenged_members_of_a_wave_that_closed_at_the_challenge_level():
