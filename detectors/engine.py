@@ -456,7 +456,7 @@ class Engine:
                 out = self._evaluate(wave, t, pulled + [(ev.account_id, seq)])
         self._learn_baseline(t)
         if t - self._last_sweep >= 60.0:
-            self._sweep(t)
+            out += self._sweep(t)
         return out
 
     def _form(self, t: float, free: list, sig: Signature, z: list, ws: list, ps: list,
@@ -594,9 +594,7 @@ class Engine:
         if w.cleared:
             return []
         thr_s, thr_c = cfg["suspend_threshold"], cfg["challenge_threshold"]
-        suspend_level = (score >= thr_s and w.size >= cfg["min_wave_size"] and not self._organisation(w, ev)
-                         and not self._unhurried(w)) \
-            or (w.label_confirmed and score >= thr_c)
+        suspend_level = self._suspend_level(w, ev, score)
         challenge_level = score >= thr_c
         if challenge_level and not w.flagged:
             w.flagged = True
@@ -619,6 +617,13 @@ class Engine:
             targets = w.members if retro else newcomers
             out += self._decide(w, ev, f, score, targets, t, "challenge", thr_c, live)
         return out
+
+    def _suspend_level(self, w: Wave, ev, score: float) -> bool:
+        """Whether a wave scored ``score`` (with evidence ``ev``) suspends its members."""
+        cfg = self.config
+        return (score >= cfg["suspend_threshold"] and w.size >= cfg["min_wave_size"]
+                and not self._organisation(w, ev) and not self._unhurried(w)) \
+            or (w.label_confirmed and score >= cfg["challenge_threshold"])
 
     def _rejudge(self, w: Wave, newcomers: list) -> list:
         """The members a confirmed signup wave judges when it has doubled since it last
@@ -804,7 +809,9 @@ class Engine:
                 continue
             slot.learned = self._burst.learn_baseline(np.frombuffer(slot.keys, _U64), t)
 
-    def _sweep(self, t: float) -> None:
+    def _sweep(self, t: float) -> list[Decision]:
+        """Close the waves that went quiet (or the oldest, over the live cap), each after
+        its last judgement."""
         self._last_sweep = t
         quiet = [w for w in self._waves.values() if t - w.last_seen > self.wave_quiet]
         over = len(self._waves) - len(quiet) - self.max_live_waves
@@ -812,8 +819,25 @@ class Engine:
             rest = sorted((w for w in self._waves.values() if t - w.last_seen <= self.wave_quiet),
                           key=lambda w: w.last_seen)
             quiet += rest[:over]
+        out: list[Decision] = []
         for w in quiet:
+            out += self._last_judgement(w, t)
             self._close(w)
+        return out
+
+    def _last_judgement(self, w: Wave, t: float) -> list[Decision]:
+        """A confirmed signup wave that closes still at the suspend level judges once more
+        the members it judged too unlike it to suspend (:meth:`_rejudge`): its evidence
+        is final now, and it may have grown less than twice since it last judged them."""
+        if not w.confirmed or w.by_activity or w.cleared:
+            return []
+        ev = w.evidence()
+        f = self._features(w, ev, 1.0)
+        score = self._scorer.score_one(f)
+        if not self._suspend_level(w, ev, score):
+            return []
+        return self._decide(w, ev, f, score, self._rejudge(w, []), t, "suspend",
+                            self.config["suspend_threshold"], self._live())
 
     def _close(self, w: Wave) -> None:
         if w.deferred and not (w.flagged or w.confirmed):

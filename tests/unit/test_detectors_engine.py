@@ -718,17 +718,14 @@ def test_a_rare_template_value_bursting_hard_links_more_but_a_name_does_not():
     assert not linked(K["dname_sim"], 1.0, 1.0)  # a name bursting as hard: not
 
 
-def test_a_member_challenged_at_the_suspend_level_is_judged_again_when_its_wave_doubles():
-    # Engine._rejudge: a farm's templates emerge as it grows, so the members a confirmed
-    # wave challenged (they carried too little of it then) are judged again each time
-    # the wave doubles; members challenged before the wave reached the suspend level
-    # were judged at its confirmation and are not
+def _template_wave(e, wave_id):
+    """A live wave in ``e`` and a function adding a member (remembered signup, tracked
+    account) that carries all three of its templates: a bio, a device, a username shape."""
     from detectors.signatures import KIND_INDEX as K
     from detectors.waves import Wave
-    e = Engine(seed=1)
     kinds = [K["bio_sim"], K["device"], K["uname_shape"]]
     keys = [301, 302, 303]
-    w = Wave("wre", 100.0)
+    w = Wave(wave_id, 100.0)
     e._waves[w.wave_id] = w
 
     def member(acct, t):
@@ -737,6 +734,16 @@ def test_a_member_challenged_at_the_suspend_level_is_judged_again_when_its_wave_
         e._policy.track(acct, w.wave_id, t).match = 1.0
         return seq
 
+    return w, member
+
+
+def test_a_member_challenged_at_the_suspend_level_is_judged_again_when_its_wave_doubles():
+    # Engine._rejudge: a farm's templates emerge as it grows, so the members a confirmed
+    # wave challenged (they carried too little of it then) are judged again each time
+    # the wave doubles; members challenged before the wave reached the suspend level
+    # were judged at its confirmation and are not
+    e = Engine(seed=1)
+    w, member = _template_wave(e, "wre")
     for i in range(4):
         member(f"m{i}", 100.0 + i)
     first = e._evaluate(w, 104.0)
@@ -788,6 +795,21 @@ def test_two_spam_labels_suspend_the_challenged_members_of_a_wave_that_closed_at
     e.process(Label("wcampus-m0", 5000.0, "benign"))
     assert e.process(Label("wcampus-m1", 5010.0, "spam")) == []
     assert e.process(Label("wcampus-m2", 5020.0, "spam")) == []
+
+
+def test_a_confirmed_wave_judges_its_unsuspended_members_once_more_when_it_closes():
+    # Engine._last_judgement: a wave that goes quiet before it doubles again judges the
+    # members it left alone at the suspend level once more, on its final evidence
+    e = Engine(seed=1)
+    w, member = _template_wave(e, "wlast")
+    for i, acct in enumerate(["m0", "m1", "m2", "m3", "judged", "never"]):
+        member(acct, 100.0 + i)
+        if i == 3:
+            assert {d.account_id for d in e._evaluate(w, 103.0)} == {"m0", "m1", "m2", "m3"}
+    e._policy.peek("judged").rejudge = True  # judged too unlike the wave when it joined
+    out = e._sweep(w.last_seen + e.wave_quiet + 1.0)
+    assert [(d.account_id, d.action) for d in out] == [("judged", "suspend")]
+    assert w.wave_id not in e._waves  # closed
 
 
 def test_a_member_that_shares_only_the_bio_template_is_challenged():
