@@ -40,6 +40,10 @@ _ID_TRAIT = tuple(("username" if k.name.startswith("uname_") else "ua" if k.name
                   if k.group == "id" else "" for k in KINDS)
 
 
+_UNAME_SIM = next(i for i, k in enumerate(KINDS) if k.name == "uname_sim")
+_DNAME_SIM = next(i for i, k in enumerate(KINDS) if k.name == "dname_sim")
+
+
 def share_factor(share: float) -> float:
     """0 below a quarter of the members, 1 from three quarters.
 
@@ -332,7 +336,9 @@ class Wave:
             share = cv / n
             if share > 0.25:  # share_factor(min(1.0, share)) > 0, inlined
                 strength[c] = _WAVE_W[c] * (1.0 if share >= 0.75 else (share - 0.25) * 2.0) * wg
-        ident = sum([strength[c] for c in _ID])
+        # a username and a display name alike across a wave are often one name ("krzysztof_6349"
+        # and "Krzysztof": a crowd from one country shares first names): the weaker counts half
+        ident = sum([strength[c] for c in _ID]) - 0.5 * min(strength[_UNAME_SIM], strength[_DNAME_SIM])
         env = sum([strength[c] for c in _ENV])
         n_id = sum(1 for c in _ID if strength[c] >= 0.3)
         return TraitEvidence(strength, ident, env, n_id, self.explained(n))

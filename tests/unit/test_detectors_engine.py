@@ -812,6 +812,23 @@ def test_a_confirmed_wave_judges_its_unsuspended_members_once_more_when_it_close
     assert w.wave_id not in e._waves  # closed
 
 
+def test_a_wave_alike_in_username_and_display_name_counts_the_weaker_half():
+    # Wave.evidence: "krzysztof_6349" and "Krzysztof" are one first name, which a crowd
+    # from one country shares by chance: the weaker of the two name traits counts half
+    # of its strength in the wave's identity evidence; other traits add up in full
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.waves import Wave
+    names, other = Wave("wn", 0.0), Wave("wo", 0.0)
+    for i in range(6):
+        names.add_member(f"a{i}", i, float(i), [1, 2], [K["uname_sim"], K["dname_sim"]], [1.0, 1.0])
+        other.add_member(f"b{i}", i, float(i), [1, 2], [K["uname_sim"], K["device"]], [1.0, 1.0])
+    ev, eo = names.evidence(), other.evidence()
+    u, d = ev.strength[K["uname_sim"]], ev.strength[K["dname_sim"]]
+    assert u > 0 and d > 0
+    assert ev.identity == pytest.approx(max(u, d) + 0.5 * min(u, d))
+    assert eo.identity == pytest.approx(eo.strength[K["uname_sim"]] + eo.strength[K["device"]])
+
+
 def test_a_member_that_shares_only_the_bio_template_is_challenged():
     # Engine._bio_only: waves copy their bios from real profiles, so the real users who
     # wrote them match the template and nothing else: challenged, not suspended; a member
