@@ -1015,7 +1015,7 @@ class Engine:
                 if not w.cleared and w.score >= self.config["challenge_threshold"] and w.wave_id in self._waves:
                     w.label_confirmed = True
                     out += self._evaluate(w, ev.ts)
-                elif (not (w.cleared or w.confirmed or w.label_confirmed) and w.flagged
+                elif (not (w.cleared or w.label_confirmed) and w.flagged
                       and w.spam_labels >= _LABEL_SWEEP and w.benign_labels == 0):
                     w.label_confirmed = True
                     out += self._label_sweep(w, ev.ts)
@@ -1046,10 +1046,11 @@ class Engine:
     def _label_sweep(self, w: Wave, t: float) -> list[Decision]:
         """Suspend the members a wave challenged, once ``_LABEL_SWEEP`` of its members
         are labelled spam and none benign, when the wave is no longer live at the
-        challenge level: it closed, or its later members (once its keys were learned)
-        diluted its score. Labels come late (an hour and more after a farm's burst, when
-        its wave has gone quiet); a farm that sat at the challenge level for its whole
-        burst is suspended then. Two labels, not one: labels are sometimes wrong (a
+        challenge level (it closed, or its later members, once its keys were learned,
+        diluted its score) or was confirmed with members too unlike it to be suspended.
+        Labels come late (an hour and more after a farm's burst, when its wave has gone
+        quiet); a farm that sat at the challenge level for its whole burst, or whose many
+        members rotated most of its templates, is suspended then. Two labels, not one: labels are sometimes wrong (a
         campus or an app-store crowd gets a stray spam label), and a benign label stops it.
 
         A closed wave no longer lists its members, so the accounts the policy remembers

@@ -45,11 +45,17 @@ def _sigmoid(x: float) -> float:
 
 def size_gain(n: int, min_size: int = 4) -> float:
     """How much more a shared trait says when ``n`` accounts share it: 1 at
-    ``min_size``, rising to 1.5 (the evidence saturates; big benign crowds exist).
+    ``min_size``, 1.5 from about 6 accounts (big benign crowds exist), then slowly more
+    for waves of hundreds: 0.1 per doubling beyond 16, up to 1.7 from 64. A trait that
+    hundreds of accounts share within one burst is more than one that 16 share; a crowd
+    shares origins and first names, which count little or are checked elsewhere (a
+    shared origin, an organisation, two name traits counted as one and a half).
 
-    >>> size_gain(4), round(size_gain(5), 2), size_gain(50)
-    (1.0, 1.42, 1.5)
+    >>> size_gain(4), round(size_gain(5), 2), size_gain(16), size_gain(32), size_gain(500)
+    (1.0, 1.42, 1.5, 1.6, 1.7)
     """
+    if n > 16:
+        return min(1.7, 1.5 + 0.1 * math.log2(n / 16))
     m = max(min_size, 2)
     return min(1.5, max(0.5, 1.0 + 1.87 * math.log(max(n, 1) / m)))
 

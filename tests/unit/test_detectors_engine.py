@@ -762,7 +762,7 @@ def test_a_member_challenged_at_the_suspend_level_is_judged_again_when_its_wave_
             == {f"m{i}"}
 
 
-def test_two_spam_labels_suspend_the_challenged_members_of_a_wave_that_closed_at_the_challenge_level():
+def test_two_spam_labels_suspend_the_challenged_members_of_a_flagged_wave():
     # Engine._label_sweep: a farm that sat at the challenge level for its whole burst
     # and went quiet before its first labels came is suspended when two members are
     # labelled spam and none benign; a benign label first (a campus with a stray spam
@@ -789,6 +789,11 @@ def test_two_spam_labels_suspend_the_challenged_members_of_a_wave_that_closed_at
     assert sorted(d.account_id for d in out) == [f"wfarm-m{i}" for i in range(5)]
     assert {d.action for d in out} == {"suspend"} and w.label_confirmed
     assert e.process(Label("wfarm-m2", 5020.0, "spam")) == []  # once
+
+    e = Engine(seed=1)  # confirmed, with members too unlike it to be suspended: the same
+    closed_wave(e, "wrotated").confirmed = True
+    e.process(Label("wrotated-m0", 5000.0, "spam"))
+    assert len(e.process(Label("wrotated-m1", 5010.0, "spam"))) == 5
 
     e = Engine(seed=1)
     closed_wave(e, "wcampus")
