@@ -76,6 +76,7 @@ _HOLD = 3600.0  # seconds a hard burst is kept out of the baseline (:meth:`Engin
 _HOLDS = tuple(k.name in ("uname_shape", "uname_tmpl", "email_shape", "device", "avatar", "ua", "ip24", "ip48")
                for k in KINDS)
 _LABEL_SWEEP = 2  # spam labels (and no benign one) after which a challenge-level wave's challenged members are suspended (:meth:`Engine._label_sweep`)
+_LABEL_SWEEP_WEAK = 3  # ... after which a wave that never reached the challenge level suspends its core members
 _HOT_LINK = 0.3  # a common identity value bursting this hard links (:meth:`Engine._links`)
 _HOT_GAIN = 1.25  # a rare template value bursting hard (weight >= _HOT) links this much more (:meth:`Engine._links`)
 # identity kinds a farm stamps from a template (a device, an avatar, a client, a name or mail
@@ -1015,8 +1016,8 @@ class Engine:
                 if not w.cleared and w.score >= self.config["challenge_threshold"] and w.wave_id in self._waves:
                     w.label_confirmed = True
                     out += self._evaluate(w, ev.ts)
-                elif (not (w.cleared or w.label_confirmed) and w.flagged
-                      and w.spam_labels >= _LABEL_SWEEP and w.benign_labels == 0):
+                elif (not (w.cleared or w.label_confirmed or w.by_activity) and w.benign_labels == 0
+                      and w.spam_labels >= (_LABEL_SWEEP if w.flagged else _LABEL_SWEEP_WEAK)):
                     w.label_confirmed = True
                     out += self._label_sweep(w, ev.ts)
             return out
@@ -1050,18 +1051,29 @@ class Engine:
         diluted its score) or was confirmed with members too unlike it to be suspended.
         Labels come late (an hour and more after a farm's burst, when its wave has gone
         quiet); a farm that sat at the challenge level for its whole burst, or whose many
-        members rotated most of its templates, is suspended then. Two labels, not one: labels are sometimes wrong (a
-        campus or an app-store crowd gets a stray spam label), and a benign label stops it.
+        members rotated most of its templates, is suspended then. Two labels, not one:
+        labels are sometimes wrong (a campus or an app-store crowd gets a stray spam
+        label), and a benign label stops it.
+
+        A signup wave that never reached the challenge level (a farm that shares little
+        at signup: a username shape and a data centre) is swept by ``_LABEL_SWEEP_WEAK``
+        spam labels and no benign one; it challenged nobody, so its *core* members are
+        suspended: those that joined it by its signature (match >= 0.5) and were not
+        decided on. A lockstep wave is not swept: its members are those that acted
+        together, judged as they act.
 
         A closed wave no longer lists its members, so the accounts the policy remembers
-        are scanned for the challenged ones in this wave: once per wave, bounded by the
-        policy's cap."""
+        are scanned for this wave's: once per wave, bounded by the policy's cap."""
+        weak = not w.flagged
         why = [f"wave {w.wave_id}: {w.spam_labels} members labelled spam, none benign; "
-               f"its challenged members are suspended"]
+               + ("its members that share its signature are suspended" if weak else
+                  "its challenged members are suspended")]
         pol, ver, live = self._policy, self.config_version, self._live()
         out = []
         for account_id, acc in list(pol.accounts.items()):
-            if acc.live != CHALLENGED or acc.exempt or acc.wave is None:
+            if acc.exempt or acc.wave is None:
+                continue
+            if not (acc.live == CHALLENGED or (weak and acc.live == NONE and acc.match >= 0.5)):
                 continue
             if self._wave(acc.wave, live_only=False) is w:
                 d = pol.suspend(account_id, t, w.score, why, w.wave_id, ver, live)

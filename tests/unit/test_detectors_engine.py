@@ -795,6 +795,18 @@ def test_two_spam_labels_suspend_the_challenged_members_of_a_flagged_wave():
     e.process(Label("wrotated-m0", 5000.0, "spam"))
     assert len(e.process(Label("wrotated-m1", 5010.0, "spam"))) == 5
 
+    # a wave that never reached the challenge level challenged nobody: three spam labels
+    # suspend its core members (joined by its signature), not one that joined weakly
+    e = Engine(seed=1)
+    weak = Wave("wweak", 100.0)
+    for i in range(6):
+        e._policy.track(f"wweak-m{i}", "wweak", 100.0 + i).match = 1.0 if i < 5 else 0.2
+    e._closed["wweak"] = weak
+    assert e.process(Label("wweak-m0", 5000.0, "spam")) == []
+    assert e.process(Label("wweak-m1", 5010.0, "spam")) == []
+    out = e.process(Label("wweak-m2", 5020.0, "spam"))
+    assert sorted(d.account_id for d in out) == [f"wweak-m{i}" for i in range(5)]
+
     e = Engine(seed=1)
     closed_wave(e, "wcampus")
     e.process(Label("wcampus-m0", 5000.0, "benign"))
