@@ -1063,24 +1063,26 @@ class Engine:
         together, judged as they act.
 
         A closed wave no longer lists its members, so the accounts the policy remembers
-        are scanned for this wave's: once per wave, bounded by the policy's cap."""
+        are scanned for this wave's: once per wave, bounded by the policy's cap (about
+        60 ms at its 300,000 accounts)."""
         weak = not w.flagged
         why = [f"wave {w.wave_id}: {w.spam_labels} members labelled spam, none benign; "
                + ("its members that share its signature are suspended" if weak else
                   "its challenged members are suspended")]
         pol, ver, live = self._policy, self.config_version, self._live()
+        # the ids that lead to this wave: its own and those of the waves merged into it
+        ids = {w.wave_id} | {wid for wid, x in self._closed.items()
+                             if x.merged_into is not None and self._wave(wid, live_only=False) is w}
+        picked = [a for a, acc in pol.accounts.items()
+                  if acc.wave in ids and not acc.exempt
+                  and (acc.live == CHALLENGED or (weak and acc.live == NONE and acc.match >= 0.5))]
         out = []
-        for account_id, acc in list(pol.accounts.items()):
-            if acc.exempt or acc.wave is None:
-                continue
-            if not (acc.live == CHALLENGED or (weak and acc.live == NONE and acc.match >= 0.5)):
-                continue
-            if self._wave(acc.wave, live_only=False) is w:
-                d = pol.suspend(account_id, t, w.score, why, w.wave_id, ver, live)
-                if d is not None:
-                    out.append(d)
-                    if live:
-                        w.suspended += 1
+        for account_id in picked:
+            d = pol.suspend(account_id, t, w.score, why, w.wave_id, ver, live)
+            if d is not None:
+                out.append(d)
+                if live:
+                    w.suspended += 1
         return out
 
     # ------------------------------------------------------------------ read-only
