@@ -1053,7 +1053,11 @@ class Engine:
         quiet); a farm that sat at the challenge level for its whole burst, or whose many
         members rotated most of its templates, is suspended then. Two labels, not one:
         labels are sometimes wrong (a campus or an app-store crowd gets a stray spam
-        label), and a benign label stops it.
+        label), and a benign label stops it. A wave that got a spam label while it was
+        live at the challenge level was confirmed by it then (:meth:`_evaluate` judged its
+        members) and is not swept later: sweeping those too suspended 24 more benign
+        accounts in the 28 evaluation files (seed 43: 15, a flash-crowd subgroup pulled
+        into a live wave).
 
         A signup wave that never reached the challenge level (a farm that shares little
         at signup: a username shape and a data centre) is swept by ``_LABEL_SWEEP_WEAK``
