@@ -619,11 +619,13 @@ class Engine:
             out += self._decide(w, ev, f, score, targets, t, "challenge", thr_c, live)
         return out
 
-    def _suspend_level(self, w: Wave, ev, score: float) -> bool:
-        """Whether a wave scored ``score`` (with evidence ``ev``) suspends its members."""
+    def _suspend_level(self, w: Wave, ev, score: float, size: Optional[int] = None) -> bool:
+        """Whether a wave scored ``score`` (with evidence ``ev``) suspends its members.
+        ``size``: the wave's size if not ``w.size`` (:meth:`assess` scores one signup more)."""
         cfg = self.config
-        return (score >= cfg["suspend_threshold"] and w.size >= cfg["min_wave_size"]
-                and not self._organisation(w, ev) and not self._unhurried(w)) \
+        n = w.size if size is None else size
+        return (score >= cfg["suspend_threshold"] and n >= cfg["min_wave_size"]
+                and not self._organisation(w, ev) and not self._unhurried(w, n)) \
             or (w.label_confirmed and score >= cfg["challenge_threshold"])
 
     def _rejudge(self, w: Wave, newcomers: list) -> list:
@@ -1124,9 +1126,8 @@ class Engine:
         lab = view.wave_id if wave is not None else None
         if wave is not None and wave.cleared:
             return Assessment("allow", score, lab, [f"wave {lab} was cleared by labels"], ver)
-        if ((score >= cfg["suspend_threshold"] and size >= cfg["min_wave_size"] and not self._organisation(view, evd)
-             and not self._unhurried(view, size))
-                or (wave is not None and wave.label_confirmed and score >= cfg["challenge_threshold"])) and m >= 0.5 \
+        # (a forming view is never label-confirmed: it is a new Wave)
+        if self._suspend_level(view, evd, score, size) and m >= 0.5 \
                 and view.shared_traits(sig.keys, sig.kinds, evd, min_count=1 if wave is not None else 2) != _BIO_ONLY:
             decision, name, thr = "block", "suspend", cfg["suspend_threshold"]
         elif score >= cfg["challenge_threshold"] and m >= 0.3:

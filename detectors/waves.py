@@ -23,7 +23,7 @@ import math
 from typing import Iterable, Optional
 
 from detectors.bounded import restore_slots
-from detectors.signatures import KINDS
+from detectors.signatures import KIND_INDEX, KINDS
 
 __all__ = ["Wave", "TraitEvidence", "share_factor", "burst_factor", "specificity"]
 
@@ -40,8 +40,7 @@ _ID_TRAIT = tuple(("username" if k.name.startswith("uname_") else "ua" if k.name
                   if k.group == "id" else "" for k in KINDS)
 
 
-_UNAME_SIM = next(i for i, k in enumerate(KINDS) if k.name == "uname_sim")
-_DNAME_SIM = next(i for i, k in enumerate(KINDS) if k.name == "dname_sim")
+_UNAME_SIM, _DNAME_SIM = KIND_INDEX["uname_sim"], KIND_INDEX["dname_sim"]
 
 
 def share_factor(share: float) -> float:
