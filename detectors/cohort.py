@@ -245,6 +245,12 @@ class CoActivityLinker:
         self._recent.add(account_id, t, keys, b"")
         return links
 
+    def shared(self, a: str, b: str) -> frozenset:
+        """The specific targets ``a`` and ``b`` have shared (keys as in :meth:`targets`)."""
+        pk = (a, b) if a < b else (b, a)
+        got = self._pairs.peek(pk)
+        return frozenset(got) if got else frozenset()
+
     def score_one(self, a: str, b: str) -> int:
         """Distinct specific targets ``a`` and ``b`` have shared."""
         pk = (a, b) if a < b else (b, a)

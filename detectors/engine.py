@@ -187,6 +187,7 @@ class Engine:
         self._hot: dict = {}  # pending seq -> its keys that burst hard at signup
         self._held = LRUDict(recent_capacity)  # hard-bursting key -> when its hold began
         self._held_out = LRUDict(recent_capacity)  # seq -> its keys the baseline did not learn
+        self._act_targets = LRUDict(1 << 14)  # specific target -> (lockstep wave id, when) that linked on it (_coact)
         self._updates: dict[str, Wave] = {}
         self._last_sweep = -math.inf
         self._t = -math.inf
@@ -207,6 +208,7 @@ class Engine:
         d.setdefault("_hot", {})
         d.setdefault("_held", LRUDict(self._young.capacity))
         d.setdefault("_held_out", LRUDict(self._young.capacity))
+        d.setdefault("_act_targets", LRUDict(1 << 14))
 
     # ------------------------------------------------------------------ config
     def _apply_settings(self) -> None:
@@ -953,11 +955,14 @@ class Engine:
                 wv = None  # a weak lookalike wave at signup: free to act in lockstep
             waves.append(wv)
         merged = False
+        shared = self._linker.shared(a, b)
         if waves[0] is None and waves[1] is None:
-            w = Wave(self._new_wave_id(slots[0].account_id, slots[0].ts), min(s.ts for s in slots))
-            w.by_activity = True
-            self._waves[w.wave_id] = w
-            self._n["waves_formed"] += 1
+            w = self._acting_wave(shared, t)
+            if w is None:
+                w = Wave(self._new_wave_id(slots[0].account_id, slots[0].ts), min(s.ts for s in slots))
+                w.by_activity = True
+                self._waves[w.wave_id] = w
+                self._n["waves_formed"] += 1
         elif waves[0] is not None and waves[1] is not None and waves[0] is not waves[1]:
             # no single-linkage chaining of lockstep waves into one giant component; but two
             # that are still below the wave size are one group that started in two places
@@ -972,6 +977,8 @@ class Engine:
             w = waves[0] if waves[0] is not None else waves[1]
         if w.cleared:
             return []
+        for k in shared:
+            self._act_targets[k] = (w.wave_id, t)
         touched = []
         for slot in slots:
             changed = False
@@ -995,6 +1002,25 @@ class Engine:
         if w.flagged:
             self._protect(w, touched)
         return self._evaluate(w, t, touched)
+
+    def _acting_wave(self, shared: frozenset, t: float) -> Optional[Wave]:
+        """The live lockstep wave that linked its own pairs, within the co-activity window,
+        on two or more of the specific targets a new pair shares (``shared``), if any: the
+        pair acts as that wave does and joins it. A farm whose later accounts act after its
+        first ones are done links its later pairs among themselves (the latest carriers of
+        a target are the latest accounts); without this they would start a second wave,
+        suspended only once it has grown to the wave size on its own."""
+        votes: dict = {}
+        for k in shared:
+            got = self._act_targets.peek(k)
+            if got is not None and t - got[1] <= self._linker.window:
+                votes[got[0]] = votes.get(got[0], 0) + 1
+        for wid, n in votes.items():
+            if n >= 2:
+                w = self._wave(wid)
+                if w is not None and w.by_activity and not w.cleared:
+                    return w
+        return None
 
     # ------------------------------------------------------------------ label
     def _on_label(self, ev: Label) -> list[Decision]:

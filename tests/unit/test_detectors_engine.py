@@ -868,3 +868,30 @@ def test_a_member_that_shares_only_the_bio_template_is_challenged():
     out = e._decide(w, ev, e._features(w, ev, 1.0), 0.99, list(seqs.items()), 200.0, "suspend", 0.9, True)
     got = {d.account_id: d.action for d in out}
     assert got == {"bio-only": "challenge", "bio+device": "suspend"}
+
+
+def test_a_pair_acting_on_two_targets_a_lockstep_wave_linked_on_joins_that_wave():
+    # a farm's later accounts act after its first ones are done: their pairs link among
+    # themselves (the latest carriers of a target are the latest accounts). A pair that
+    # shares two of the specific targets a live lockstep wave linked its pairs on, within
+    # the co-activity window, joins that wave instead of starting a second one; one
+    # shared target, or the same two an hour later, is not enough
+    e = Engine(seed=1)
+    for i, a in enumerate(["a0", "a1", "b0", "b1", "c0", "c1", "d0", "d1"]):
+        e.process(Signup(a, 100.0 + i, f"user_{a}_{i * 17}"))
+    k1, k2, k3 = 11, 22, 33
+    pairs = e._linker._pairs
+    pairs[("a0", "a1")] = {k1, k2}
+    e._coact("a0", "a1", 200.0)
+    first = e._wave(e._policy.peek("a0").wave)
+    assert first is not None and first.by_activity and first.size == 2
+    pairs[("b0", "b1")] = {k1, k2}
+    e._coact("b0", "b1", 500.0)
+    assert e._wave(e._policy.peek("b0").wave) is first and first.size == 4
+    pairs[("c0", "c1")] = {k1, k3}  # one target in common with the wave
+    e._coact("c0", "c1", 600.0)
+    assert e._wave(e._policy.peek("c0").wave) is not first
+    pairs[("d0", "d1")] = {k1, k2}  # the wave's targets, long after it linked on them
+    e._coact("d0", "d1", 500.0 + e._linker.window + 1.0)
+    assert e._wave(e._policy.peek("d0").wave) is not first
+    assert e._linker.shared("a1", "a0") == frozenset({k1, k2})
