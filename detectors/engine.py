@@ -84,6 +84,7 @@ _HOT_GAIN = 1.25  # a rare template value bursting hard (weight >= _HOT) links t
 _GAINS = tuple(k.group == "id" and k.name not in ("uname_sim", "dname_sim") for k in KINDS)
 _BIO_ONLY = frozenset({"bio_sim"})  # the traits of a member that shares only a bio template (:meth:`Engine._bio_only`)
 _CALM_Z = 4.0  # a wave none of whose traits rose this many standard deviations above its rate is calm (:meth:`Engine._unhurried`)
+_WAVE_LINK_ONE = 0.7  # identity a signup must share with one member of a wave it links to through several (:meth:`Engine._wave_links`)
 _LOCK_HIT = 3  # members acting on one target within the lockstep window that make it a lockstep hit (:meth:`Engine._in_lockstep`)
 
 
@@ -328,7 +329,9 @@ class Engine:
         (weight ``ws`` ≥ ``_HOT_LINK``), by that weight and through its latest carriers: a
         farm's client arriving 40 times its rate says something, the same client at its
         usual rate nothing. A common origin (a mail provider, a carrier, a referrer) never
-        links: a crowd from one link or one country shares those.
+        links: a crowd from one link or one country shares those. A signup linked to no
+        single one may link to a flagged wave through several of its members
+        (:meth:`_wave_links`).
         """
         per: dict = {}
         rec = self._recent
@@ -364,7 +367,60 @@ class Engine:
             if _IS_ID[key & 31]:
                 ident.add(s)
         thr = self.link_threshold
-        return {s: w for s, w in tot.items() if w >= thr and s in ident}
+        out = {s: w for s, w in tot.items() if w >= thr and s in ident}
+        if not out and per:
+            out = self._wave_links(per, thr, sig, ws)
+        return out
+
+    def _wave_links(self, per: dict, thr: float, sig: Signature, ws: list) -> dict:
+        """Links to a flagged signup wave through several of its members at once
+        (read-only): for a signup linked to no single recent signup. ``per`` is
+        :meth:`_links`' ``{carrier << 5 | kind: weight}``.
+
+        In a farm arriving hundreds a minute each key's latest carriers are different
+        members: its near-identical username is one member's, its username pattern three
+        others', its client a fourth's, and no single one reaches ``thr``. Here the
+        carriers are taken together per wave (live, flagged, formed by signups): kind by
+        kind the largest weight, summed over identity kinds only, must reach ``thr``,
+        counting only the values the wave itself carries (:meth:`Wave.shared_kinds`: in
+        2 % of a large wave's members, not a sliver of its many names and clients), and
+        the signup must share ``_WAVE_LINK_ONE`` of identity with one member at least (a
+        near-identical username, a bio template: not a username shape here and a client
+        there, which organic newcomers share with a large diverse wave by chance).
+        Returns ``{carrier: weight}``, one carrier per such wave (:meth:`_place` adds
+        link weights up per wave)."""
+        rec = self._recent
+        byw: dict = {}  # wave id -> [a carrier, {kind: largest weight}, {carrier: identity weight}]
+        usable: dict = {}  # wave id -> whether a signup may link to it here
+        for key, w in per.items():
+            s = key >> 5
+            slot = rec.get(s)
+            if slot is None or slot.wave is None:
+                continue
+            ok = usable.get(slot.wave)
+            if ok is None:
+                wv = self._wave(slot.wave)
+                ok = usable[slot.wave] = wv is not None and wv.flagged and not (wv.by_activity or wv.cleared)
+            if not ok:
+                continue
+            got = byw.get(slot.wave)
+            if got is None:
+                got = byw[slot.wave] = [s, {}, {}]
+            c = key & 31
+            kw = got[1]
+            if kw.get(c, 0.0) < w:
+                kw[c] = w
+            if _IS_ID[c]:
+                got[2][s] = got[2].get(s, 0.0) + w
+        out = {}
+        for wid, (s, kw, one) in byw.items():
+            if max(one.values(), default=0.0) < _WAVE_LINK_ONE or sum(w for c, w in kw.items() if _IS_ID[c]) < thr:
+                continue
+            sh = self._wave(wid).shared_kinds(sig.keys, sig.kinds, 1, ws)
+            tot = sum(w for c, w in kw.items() if _IS_ID[c] and c in sh)
+            if tot >= thr:
+                out[s] = tot
+        return out
 
     def _place(self, sig: Signature, linked: dict, ws: list):
         """Choose the wave a signup belongs to (read-only).

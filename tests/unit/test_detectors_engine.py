@@ -895,3 +895,43 @@ def test_a_pair_acting_on_two_targets_a_lockstep_wave_linked_on_joins_that_wave(
     e._coact("d0", "d1", 500.0 + e._linker.window + 1.0)
     assert e._wave(e._policy.peek("d0").wave) is not first
     assert e._linker.shared("a1", "a0") == frozenset({k1, k2})
+
+
+def test_a_signup_links_to_a_flagged_wave_through_several_members_at_once():
+    # in a farm arriving hundreds a minute each key's latest carriers are different
+    # members: a signup sharing a near-identical username with one member and the client
+    # with another links to their wave though to neither alone
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.signatures import Signature
+    from detectors.waves import Wave
+
+    e = Engine(seed=1)
+    for i, a in enumerate(["m0", "m1", "m2"]):
+        e.process(Signup(a, 100.0 + i, f"member_{a}_{i * 31}"))
+    w = Wave("wfarm", 100.0)
+    e._waves[w.wave_id] = w
+    name, client, tmpl = 1001, 1002, 1003
+    kinds = [K["uname_sim"], K["ua"], K["uname_tmpl"]]
+    seqs = []
+    for a in ["m0", "m1", "m2"]:
+        seq = e._young.peek(a)
+        slot = e._recent.get(seq)
+        w.add_member(a, seq, slot.ts, [name, client, tmpl], kinds, [1.0, 1.0, 1.0])
+        slot.wave = w.wave_id
+        seqs.append(seq)
+    sig = Signature([name, client, tmpl], kinds, ["", "", ""])
+    ws = [1.0, 1.0, 1.0]
+    s0, s1, s2 = seqs
+    per = {s0 << 5 | K["uname_sim"]: 0.8, s1 << 5 | K["ua"]: 0.35}
+    assert e._wave_links(per, 1.0, sig, ws) == {}  # not flagged: no wave links
+    w.flagged = True
+    assert e._wave_links(per, 1.0, sig, ws) == {s0: pytest.approx(1.15)}
+    # no strong tie to any one member (a loose username likeness here, a client and a
+    # username pattern there): none, though the kinds add up to the threshold
+    loose = {s0 << 5 | K["uname_sim"]: 0.5, s1 << 5 | K["ua"]: 0.35, s2 << 5 | K["uname_tmpl"]: 0.3}
+    assert e._wave_links(loose, 1.0, sig, ws) == {}
+    # an origin counts for nothing here: identity must reach the threshold on its own
+    assert e._wave_links({s0 << 5 | K["uname_sim"]: 0.8, s1 << 5 | K["ip24"]: 0.6}, 1.0, sig, ws) == {}
+    # only values the wave carries count
+    other = Signature([name, 2002, tmpl], kinds, ["", "", ""])
+    assert e._wave_links(per, 1.0, other, ws) == {}
