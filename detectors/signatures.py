@@ -64,7 +64,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("bio_sim", "id", 1.0, 1.2, 1e-3, "bio template"),
     Kind("email_shape", "id", 0.6, 0.8, 1 / 300, "e-mail pattern", 0.8),
     Kind("device", "id", 2.0, 1.5, 1e-5, "device"),
-    Kind("avatar", "id", 1.5, 1.2, 1e-5, "avatar"),
+    Kind("avatar", "id", 1.5, 1.5, 1e-5, "avatar"),
     Kind("ua", "id", 0.5, 0.7, 1 / 30, "user agent", 0.7),
     Kind("ua_locale", "id", 0.3, 0.3, 1 / 300, "user agent and locale", 0.6),
     Kind("ip24", "env", 0.6, 0.5, 1 / 3000, "network /24"),

@@ -935,3 +935,32 @@ def test_a_signup_links_to_a_flagged_wave_through_several_members_at_once():
     # only values the wave carries count
     other = Signature([name, 2002, tmpl], kinds, ["", "", ""])
     assert e._wave_links(per, 1.0, other, ws) == {}
+
+
+def test_a_large_burst_sharing_one_fresh_avatar_is_suspended_like_one_sharing_a_device():
+    # an image hash stamped on account after account is as specific as a device id: a
+    # hundred accounts with organic names, mail and clients that share one fresh avatar
+    # (and a home network /24) within half an hour are suspended, not only challenged
+    import random
+    r = random.Random(11)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+
+    def word(n):
+        return "".join(r.choice(letters) for _ in range(n))
+
+    t, events = 1_500_000_000.0, []
+    for i in range(600):  # organic: unique avatars, scattered networks, one every 30 s
+        t += r.expovariate(1 / 30)
+        events.append(Signup(f"o{i}", t, word(r.randint(5, 10)) + str(r.randint(0, 99)),
+                             display_name=f"{word(5).title()} {word(7).title()}", avatar=word(32),
+                             ip=f"{r.randint(11, 200)}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}",
+                             lang="en"))
+    for i in range(100):  # the farm: one avatar, one /24, everything else organic
+        t += r.uniform(10, 25)
+        events.append(Signup(f"w{i}", t, word(r.randint(5, 10)) + str(r.randint(0, 99)),
+                             display_name=f"{word(5).title()} {word(7).title()}", avatar="f00dcafe" * 4,
+                             ip=f"203.0.113.{r.randint(1, 254)}", lang="en"))
+    out = run(Engine(seed=5), events)
+    suspended = {d.account_id for d in out if d.action == "suspend"}
+    assert len({a for a in suspended if a.startswith("w")}) >= 95  # (73, the rest challenged, at weight 1.2)
+    assert not {a for a in suspended if a.startswith("o")}
