@@ -253,9 +253,7 @@ class CoActivityLinker:
 
     def score_one(self, a: str, b: str) -> int:
         """Distinct specific targets ``a`` and ``b`` have shared."""
-        pk = (a, b) if a < b else (b, a)
-        got = self._pairs.peek(pk)
-        return len(got) if got else 0
+        return len(self.shared(a, b))
 
     def __len__(self) -> int:
         return len(self._pairs)

@@ -390,22 +390,25 @@ class Engine:
         Returns ``{carrier: weight}``, one carrier per such wave (:meth:`_place` adds
         link weights up per wave)."""
         rec = self._recent
-        byw: dict = {}  # wave id -> [a carrier, {kind: largest weight}, {carrier: identity weight}]
-        usable: dict = {}  # wave id -> whether a signup may link to it here
+        byw: dict = {}  # wave id -> [a carrier, {kind: largest weight}, {carrier: identity weight}, wave]
+        usable: dict = {}  # wave id -> the wave, if a signup may link to it here (else None)
         for key, w in per.items():
             s = key >> 5
             slot = rec.get(s)
             if slot is None or slot.wave is None:
                 continue
-            ok = usable.get(slot.wave)
-            if ok is None:
+            if slot.wave in usable:
+                wv = usable[slot.wave]
+            else:
                 wv = self._wave(slot.wave)
-                ok = usable[slot.wave] = wv is not None and wv.flagged and not (wv.by_activity or wv.cleared)
-            if not ok:
+                if wv is not None and (not wv.flagged or wv.by_activity or wv.cleared):
+                    wv = None
+                usable[slot.wave] = wv
+            if wv is None:
                 continue
             got = byw.get(slot.wave)
             if got is None:
-                got = byw[slot.wave] = [s, {}, {}]
+                got = byw[slot.wave] = [s, {}, {}, wv]
             c = key & 31
             kw = got[1]
             if kw.get(c, 0.0) < w:
@@ -413,10 +416,10 @@ class Engine:
             if _IS_ID[c]:
                 got[2][s] = got[2].get(s, 0.0) + w
         out = {}
-        for wid, (s, kw, one) in byw.items():
+        for s, kw, one, wv in byw.values():
             if max(one.values(), default=0.0) < _WAVE_LINK_ONE or sum(w for c, w in kw.items() if _IS_ID[c]) < thr:
                 continue
-            sh = self._wave(wid).shared_kinds(sig.keys, sig.kinds, 1, ws)
+            sh = wv.shared_kinds(sig.keys, sig.kinds, 1, ws)
             tot = sum(w for c, w in kw.items() if _IS_ID[c] and c in sh)
             if tot >= thr:
                 out[s] = tot
