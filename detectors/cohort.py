@@ -127,12 +127,14 @@ class CoActivityLinker:
         self._recent = RecentIndex(capacity=capacity, table_bits=20, window=window, max_walk=12, light=True)
         self._pairs = LRUDict(capacity * 2)  # (a, b) -> set of shared targets
         self._memo = Memo(1 << 14)  # text -> keys: templates recur
+        self.specific: list = []  # the specific targets of the last activity learned
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self.__dict__.setdefault("_memo", Memo(1 << 14))  # pickled before the memo existed
         self.__dict__.setdefault("min_ratio", 5.0)  # pickled before the ratio test
         self.__dict__.setdefault("hold", 3600.0)  # ... and before held hits were learned
+        self.__dict__.setdefault("specific", [])
 
     def targets(self, target: Optional[str], text: Optional[str]) -> list[int]:
         """Keys of one activity: its target and the bands of its text."""
@@ -217,12 +219,14 @@ class CoActivityLinker:
         """Record one activity of a young account; return pairs newly linked by it."""
         keys = self.targets(target, text)
         if not keys:
+            self.specific = []
             return []
         specific = []
         for k in keys:
             # (:meth:`_bursting` inlined: it reads the total :meth:`_count` has just updated)
             if self._count(k, t) >= self.min_surprise and self._base_total >= self.warmup:
                 specific.append(k)
+        self.specific = specific
         links = []
         if specific:
             seen = set()  # one activity adds at most one shared target to a pair
@@ -250,6 +254,11 @@ class CoActivityLinker:
         pk = (a, b) if a < b else (b, a)
         got = self._pairs.peek(pk)
         return frozenset(got) if got else frozenset()
+
+    def baseline(self, key: int) -> float:
+        """The hits of target ``key`` its baseline has learned (decayed; 0 if unknown)."""
+        e = self._targets.peek(key)
+        return e[1] if e is not None else 0.0
 
     def score_one(self, a: str, b: str) -> int:
         """Distinct specific targets ``a`` and ``b`` have shared."""

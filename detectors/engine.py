@@ -85,6 +85,8 @@ _GAINS = tuple(k.group == "id" and k.name not in ("uname_sim", "dname_sim") for 
 _BIO_ONLY = frozenset({"bio_sim"})  # the traits of a member that shares only a bio template (:meth:`Engine._bio_only`)
 _CALM_Z = 4.0  # a wave none of whose traits rose this many standard deviations above its rate is calm (:meth:`Engine._unhurried`)
 _WAVE_LINK_ONE = 0.7  # identity a signup must share with one member of a wave it links to through several (:meth:`Engine._wave_links`)
+_FOLLOW_AGE = 120.0  # seconds after its signup within which one shared target joins an account to a confirmed lockstep wave (:meth:`Engine._follow`)
+_FOLLOW_NEW = 4.0  # ... through a target other than a followed account only if its baseline had fewer hits than this when the wave first linked on it
 _LOCK_HIT = 3  # members acting on one target within the lockstep window that make it a lockstep hit (:meth:`Engine._in_lockstep`)
 
 
@@ -188,7 +190,9 @@ class Engine:
         self._hot: dict = {}  # pending seq -> its keys that burst hard at signup
         self._held = LRUDict(recent_capacity)  # hard-bursting key -> when its hold began
         self._held_out = LRUDict(recent_capacity)  # seq -> its keys the baseline did not learn
-        self._act_targets = LRUDict(1 << 14)  # specific target -> (lockstep wave id, when) that linked on it (_coact)
+        # specific target -> (lockstep wave id, when, the target's baseline hits when it
+        # first did) that linked its pairs on it (_coact)
+        self._act_targets = LRUDict(1 << 14)
         self._updates: dict[str, Wave] = {}
         self._last_sweep = -math.inf
         self._t = -math.inf
@@ -925,8 +929,11 @@ class Engine:
         w = self._wave(acc.wave) if acc is not None and acc.wave is not None else None
         if ev.account_id in self._young and (w is None or w.by_activity or self._weak(w)):
             # members of signup-formed waves are counted by that wave's lockstep tracker
-            for a, b in self._linker.learn_one(ev.account_id, ev.ts, ev.target, ev.text):
+            links = self._linker.learn_one(ev.account_id, ev.ts, ev.target, ev.text)
+            for a, b in links:
                 out += self._coact(a, b, ev.ts)
+            if not links and self._linker.specific:
+                out += self._follow(ev.account_id, self._linker.specific, ev.ts, ev.action == "follow")
             if acc is not None and acc.wave is not None and (w is None or acc.wave != w.wave_id):
                 w = self._wave(acc.wave)
         if w is None:
@@ -1036,8 +1043,16 @@ class Engine:
             w = waves[0] if waves[0] is not None else waves[1]
         if w.cleared:
             return []
+        targets = self._act_targets
         for k in shared:
-            self._act_targets[k] = (w.wave_id, t)
+            prev = targets.peek(k)
+            base = prev[2] if prev is not None and prev[0] == w.wave_id and len(prev) > 2 else None
+            targets[k] = (w.wave_id, t, self._linker.baseline(k) if base is None else base)
+        return self._join(w, slots, t, merged)
+
+    def _join(self, w: Wave, slots: list, t: float, merged: bool = False) -> list[Decision]:
+        """Make the young accounts of ``slots`` co-acting members of lockstep wave ``w``
+        (out of a weak signup wave they were in) and judge the ones that changed."""
         touched = []
         for slot in slots:
             changed = False
@@ -1061,6 +1076,34 @@ class Engine:
         if w.flagged:
             self._protect(w, touched)
         return self._evaluate(w, t, touched)
+
+    def _follow(self, account_id: str, keys: list, t: float, follow: bool) -> list[Decision]:
+        """A young account linked to no one acts, within ``_FOLLOW_AGE`` of its signup, on
+        one of the specific targets (``keys``) a confirmed lockstep wave linked its own
+        pairs on within the co-activity window: it joins that wave (and is suspended with
+        it) at its first shared target instead of its second. A farm's script acts seconds
+        after signup, and in a wave already confirmed each later account otherwise carries
+        out half its plan before its second shared target links it. The target must be an
+        account it follows (``follow``), or one that was new to the baseline when the wave
+        first linked on it (fewer than ``_FOLLOW_NEW`` hits): a popular post draws bursts
+        of likes and replies from organic newcomers too."""
+        seq = self._young.peek(account_id)
+        slot = self._recent.get(seq) if seq is not None else None
+        if slot is None or slot.account_id != account_id or t - slot.ts > _FOLLOW_AGE:
+            return []
+        for k in keys:
+            got = self._act_targets.peek(k)
+            if got is None or t - got[1] > self._linker.window:
+                continue
+            if not follow and (len(got) < 3 or got[2] >= _FOLLOW_NEW):
+                continue
+            w = self._wave(got[0])
+            if w is None or not w.by_activity or not w.confirmed or w.cleared or slot.wave == w.wave_id:
+                continue
+            if slot.wave is not None and not self._weak(self._wave(slot.wave, live_only=False)):
+                return []  # in a signup-formed wave: its own lockstep tracker counts it
+            return self._join(w, [slot], t)
+        return []
 
     def _acting_wave(self, shared: frozenset, t: float) -> Optional[Wave]:
         """The live lockstep wave that linked its own pairs, within the co-activity window,

@@ -897,6 +897,50 @@ def test_a_pair_acting_on_two_targets_a_lockstep_wave_linked_on_joins_that_wave(
     assert e._linker.shared("a1", "a0") == frozenset({k1, k2})
 
 
+def test_a_young_account_joins_a_confirmed_lockstep_wave_at_its_first_shared_target():
+    # once a lockstep wave is confirmed, a young account linked to no one that acts
+    # within _FOLLOW_AGE of its signup on a target the wave linked its pairs on joins it
+    # and is suspended then, not at its second shared target; not an older account, not
+    # a like of a target that had a history before the wave, not long after the wave
+    from detectors.engine import _FOLLOW_AGE, _FOLLOW_NEW
+    from streams.contract import Activity
+    e = Engine(seed=1)
+    names = iter(["maria.lopez", "tkwong", "jb_1987", "Sunny", "petra_k", "nguyenvan", "O'Hara", "zz top fan",
+                  "amelie", "kofi.mensah", "dr_hyde", "lin", "quinn88", "hanna-b", "rafa"])
+    farm = [f"f{i}" for i in range(10)]
+    for i, a in enumerate(farm):  # organic-looking profiles: no signup wave
+        e.process(Signup(a, 100.0 + i, next(names)))
+    k1, k2, k3 = 11, 22, 33
+    pairs = e._linker._pairs
+    for i in range(0, len(farm), 2):
+        pairs[(farm[i], farm[i + 1])] = {k1, k2}
+        e._coact(farm[i], farm[i + 1], 300.0 + i)
+    w = e._wave(e._policy.peek("f0").wave)
+    assert w is not None and w.by_activity and w.confirmed and w.size == 10
+    assert e._act_targets.peek(k1)[:2] == (w.wave_id, 308.0)
+    e._act_targets[k3] = (w.wave_id, 308.0, _FOLLOW_NEW + 5.0)  # a target with a history
+    for i, a in enumerate(["x", "old", "liker", "fan"]):
+        e.process(Signup(a, 400.0 + i, next(names)))
+    t = 400.0 + _FOLLOW_AGE - 10.0
+    got = e._follow("x", [k1], t, follow=False)
+    assert [(d.account_id, d.action) for d in got] == [("x", "suspend")]
+    assert e._policy.peek("x").wave == w.wave_id and e._policy.peek("x").coact
+    assert e._follow("x", [k1], t + 1.0, follow=False) == []  # a member already: nothing new
+    assert e._follow("old", [k1], 401.0 + _FOLLOW_AGE + 1.0, follow=True) == []
+    assert e._follow("liker", [k3], t, follow=False) == []
+    assert [d.action for d in e._follow("fan", [k3], t, follow=True)] == ["suspend"]
+    late = 308.0 + e._linker.window + 1.0
+    e.process(Signup("late", late - 10.0, next(names)))
+    assert e._follow("late", [k1, k2], late, follow=True) == []
+    # wiring: an activity that links no pair but hits such a target goes through _follow
+    e2 = pickle.loads(pickle.dumps(e))
+    e2.process(Signup("y", 500.0, "w.shakespeare"))
+    e2._linker.learn_one = lambda *args, **kw: []
+    e2._linker.specific = [k1]
+    out = e2.process(Activity("y", 530.0, "follow", target="customer-1"))
+    assert [(d.account_id, d.action) for d in out] == [("y", "suspend")]
+
+
 def test_a_signup_links_to_a_flagged_wave_through_several_members_at_once():
     # in a farm arriving hundreds a minute each key's latest carriers are different
     # members: a signup sharing a near-identical username with one member and the client
