@@ -87,6 +87,9 @@ _CALM_Z = 4.0  # a wave none of whose traits rose this many standard deviations 
 _WAVE_LINK_ONE = 0.7  # identity a signup must share with one member of a wave it links to through several (:meth:`Engine._wave_links`)
 _FOLLOW_AGE = 120.0  # seconds after its signup within which one shared target joins an account to a confirmed lockstep wave (:meth:`Engine._follow`)
 _FOLLOW_NEW = 4.0  # ... through a target other than a followed account only if its baseline had fewer hits than this when the wave first linked on it
+_LATE = 900.0  # seconds after its signup from which a young account's follow counts as late (:meth:`Engine._late_crowd`)
+_LATE_CROWD = 8  # young accounts in no wave following one specific target late, within _LATE_WINDOW, that form a lockstep wave
+_LATE_WINDOW = 3600.0
 _LOCK_HIT = 3  # members acting on one target within the lockstep window that make it a lockstep hit (:meth:`Engine._in_lockstep`)
 
 
@@ -193,6 +196,7 @@ class Engine:
         # specific target -> (lockstep wave id, when, the target's baseline hits when it
         # first did) that linked its pairs on it (_coact)
         self._act_targets = LRUDict(1 << 14)
+        self._late = LRUDict(1 << 12)  # specific target -> recent late followers [(account, when)] (_late_crowd)
         self._updates: dict[str, Wave] = {}
         self._last_sweep = -math.inf
         self._t = -math.inf
@@ -214,6 +218,7 @@ class Engine:
         d.setdefault("_held", LRUDict(self._young.capacity))
         d.setdefault("_held_out", LRUDict(self._young.capacity))
         d.setdefault("_act_targets", LRUDict(1 << 14))
+        d.setdefault("_late", LRUDict(1 << 12))
 
     # ------------------------------------------------------------------ config
     def _apply_settings(self) -> None:
@@ -933,7 +938,11 @@ class Engine:
             for a, b in links:
                 out += self._coact(a, b, ev.ts)
             if not links and self._linker.specific:
-                out += self._follow(ev.account_id, self._linker.specific, ev.ts, ev.action == "follow")
+                follow = ev.action == "follow"
+                got = self._follow(ev.account_id, self._linker.specific, ev.ts, follow)
+                if not got and follow:
+                    got = self._late_crowd(ev.account_id, self._linker.specific, ev.ts)
+                out += got
             if acc is not None and acc.wave is not None and (w is None or acc.wave != w.wave_id):
                 w = self._wave(acc.wave)
         if w is None:
@@ -1103,6 +1112,48 @@ class Engine:
             if slot.wave is not None and not self._weak(self._wave(slot.wave, live_only=False)):
                 return []  # in a signup-formed wave: its own lockstep tracker counts it
             return self._join(w, [slot], t)
+        return []
+
+    def _late_crowd(self, account_id: str, keys: list, t: float) -> list[Decision]:
+        """Young accounts in no wave that follow the same specific target (``keys``) each
+        ``_LATE`` or more after their own signup, ``_LATE_CROWD`` of them within
+        ``_LATE_WINDOW``, form a lockstep wave (or join the one that target already
+        belongs to). A dormant or slow farm wakes up to follow its customer one account
+        at a time, hours after signup: no pair shares two targets, and no burst links
+        them at signup. Newcomers who came for an account (a campus following its
+        university, a crowd from a link) follow it minutes after signup, not late; the
+        wave is judged like any lockstep wave (a shared origin explains it)."""
+        seq = self._young.peek(account_id)
+        slot = self._recent.get(seq) if seq is not None else None
+        if slot is None or slot.account_id != account_id or slot.wave is not None or t - slot.ts < _LATE:
+            return []
+        late = self._late
+        for k in keys:
+            seen = late.get(k)
+            if seen is None:
+                seen = late[k] = []
+            seen[:] = [x for x in seen if t - x[1] <= _LATE_WINDOW and x[0] != account_id][-(2 * _LATE_CROWD - 1):]
+            seen.append((account_id, t))
+            if len(seen) < _LATE_CROWD:
+                continue
+            slots = []
+            for a, _ in seen:
+                q = self._young.peek(a)
+                sl = self._recent.get(q) if q is not None else None
+                if sl is not None and sl.account_id == a and sl.wave is None:
+                    slots.append(sl)
+            got = self._act_targets.peek(k)
+            w = self._wave(got[0]) if got is not None else None
+            if w is not None and w.cleared:
+                return []
+            if w is None or not w.by_activity:
+                w = Wave(self._new_wave_id(slots[0].account_id, slots[0].ts), min(x.ts for x in slots))
+                w.by_activity = True
+                self._waves[w.wave_id] = w
+                self._n["waves_formed"] += 1
+            base = got[2] if got is not None and got[0] == w.wave_id and len(got) > 2 else self._linker.baseline(k)
+            self._act_targets[k] = (w.wave_id, t, base)
+            return self._join(w, slots, t)
         return []
 
     def _acting_wave(self, shared: frozenset, t: float) -> Optional[Wave]:

@@ -941,6 +941,42 @@ def test_a_young_account_joins_a_confirmed_lockstep_wave_at_its_first_shared_tar
     assert [(d.account_id, d.action) for d in out] == [("y", "suspend")]
 
 
+def test_young_accounts_following_one_target_late_form_a_lockstep_wave():
+    # a dormant farm wakes up hours after signup to follow its customer, one account at a
+    # time: no pair shares two targets. _LATE_CROWD young accounts in no wave that follow
+    # one specific target, each _LATE or more after its signup, within _LATE_WINDOW, form a
+    # lockstep wave; follows minutes after signup (newcomers who came for that account) or
+    # spread over more than the window do not
+    from detectors.engine import _LATE, _LATE_CROWD, _LATE_WINDOW
+    names = ["maria.lopez", "tkwong", "jb_1987", "Sunny", "petra_k", "nguyenvan", "O'Hara", "zz top fan",
+             "amelie", "kofi.mensah", "dr_hyde", "lin", "quinn88", "hanna-b", "rafa", "mo_salah_fan",
+             "grace", "ivan.p", "keiko", "t0m", "ruth_b", "sam", "ayo", "lena.k"]
+    e = Engine(seed=1)
+    for i, name in enumerate(names):
+        e.process(Signup(f"a{i}", 100.0 + i, name))
+    k, other = 44, 55
+    t0 = 100.0 + _LATE + 50.0
+    # early followers (the account they came for) do not count
+    for i in range(16, 24):
+        assert e._late_crowd(f"a{i}", [other], 100.0 + i + 60.0) == []
+    assert e._late.peek(other) is None
+    # late followers, too spread out: at most _LATE_CROWD - 1 within any window
+    step = _LATE_WINDOW / (_LATE_CROWD - 1) + 1.0
+    for i in range(8, 16):
+        assert e._late_crowd(f"a{i}", [other], t0 + i * step) == []
+    assert e._policy.peek("a8") is None
+    # _LATE_CROWD of them within the window: a lockstep wave, judged
+    out = []
+    for i in range(_LATE_CROWD):
+        got = e._late_crowd(f"a{i}", [k], t0 + 60.0 * i)
+        assert bool(got) == (i == _LATE_CROWD - 1)
+        out += got
+    w = e._wave(e._policy.peek("a0").wave)
+    assert w is not None and w.by_activity and w.size == _LATE_CROWD and w.co_members == _LATE_CROWD
+    assert e._act_targets.peek(k)[0] == w.wave_id
+    assert {d.account_id for d in out if d.action == "suspend"} == {f"a{i}" for i in range(_LATE_CROWD)}
+
+
 def test_a_signup_links_to_a_flagged_wave_through_several_members_at_once():
     # in a farm arriving hundreds a minute each key's latest carriers are different
     # members: a signup sharing a near-identical username with one member and the client
