@@ -89,7 +89,7 @@ _FOLLOW_AGE = 120.0  # seconds after its signup within which one shared target j
 _FOLLOW_NEW = 4.0  # ... through a target other than a followed account only if its baseline had fewer hits than this when the wave first linked on it
 _LATE = 900.0  # seconds after its signup from which a young account's follow counts as late (:meth:`Engine._late_crowd`)
 _LATE_CROWD = 8  # young accounts in no wave following one specific target late, within _LATE_WINDOW, that form a lockstep wave
-_LATE_WINDOW = 3600.0
+_LATE_WINDOW = 3600.0  # seconds within which _LATE_CROWD late followers of one target count together
 _LOCK_HIT = 3  # members acting on one target within the lockstep window that make it a lockstep hit (:meth:`Engine._in_lockstep`)
 
 
@@ -592,6 +592,11 @@ class Engine:
         slot = self._recent.get(seq)
         return slot if slot is not None and slot.account_id == account_id else None
 
+    def _young_slot(self, account_id: str):
+        """The remembered signup of a young account, if it is still in the ring."""
+        seq = self._young.peek(account_id)
+        return None if seq is None else self._slot_of(account_id, seq)
+
     def _member_match(self, w: Wave, ev, account_id: str, seq: int, profiled: bool = False) -> float:
         acc = self._policy.peek(account_id)
         slot = self._slot_of(account_id, seq)
@@ -1016,9 +1021,8 @@ class Engine:
         """
         slots = []
         for acct in (a, b):
-            seq = self._young.peek(acct)
-            slot = self._recent.get(seq) if seq is not None else None
-            if slot is None or slot.account_id != acct:
+            slot = self._young_slot(acct)
+            if slot is None:
                 return []
             slots.append(slot)
         waves = []
@@ -1034,10 +1038,7 @@ class Engine:
         if waves[0] is None and waves[1] is None:
             w = self._acting_wave(shared, t)
             if w is None:
-                w = Wave(self._new_wave_id(slots[0].account_id, slots[0].ts), min(s.ts for s in slots))
-                w.by_activity = True
-                self._waves[w.wave_id] = w
-                self._n["waves_formed"] += 1
+                w = self._new_lockstep_wave(slots)
         elif waves[0] is not None and waves[1] is not None and waves[0] is not waves[1]:
             # no single-linkage chaining of lockstep waves into one giant component; but two
             # that are still below the wave size are one group that started in two places
@@ -1052,12 +1053,26 @@ class Engine:
             w = waves[0] if waves[0] is not None else waves[1]
         if w.cleared:
             return []
+        self._mark_targets(w, shared, t)
+        return self._join(w, slots, t, merged)
+
+    def _new_lockstep_wave(self, slots: list) -> Wave:
+        """A new wave formed by what the accounts of ``slots`` did together."""
+        w = Wave(self._new_wave_id(slots[0].account_id, slots[0].ts), min(s.ts for s in slots))
+        w.by_activity = True
+        self._waves[w.wave_id] = w
+        self._n["waves_formed"] += 1
+        return w
+
+    def _mark_targets(self, w: Wave, keys: Iterable, t: float) -> None:
+        """Remember that lockstep wave ``w`` linked its members on the targets ``keys``
+        at ``t`` (:attr:`_act_targets`), with each target's baseline hits when ``w``
+        first did."""
         targets = self._act_targets
-        for k in shared:
+        for k in keys:
             prev = targets.peek(k)
             base = prev[2] if prev is not None and prev[0] == w.wave_id and len(prev) > 2 else None
             targets[k] = (w.wave_id, t, self._linker.baseline(k) if base is None else base)
-        return self._join(w, slots, t, merged)
 
     def _join(self, w: Wave, slots: list, t: float, merged: bool = False) -> list[Decision]:
         """Make the young accounts of ``slots`` co-acting members of lockstep wave ``w``
@@ -1096,9 +1111,8 @@ class Engine:
         account it follows (``follow``), or one that was new to the baseline when the wave
         first linked on it (fewer than ``_FOLLOW_NEW`` hits): a popular post draws bursts
         of likes and replies from organic newcomers too."""
-        seq = self._young.peek(account_id)
-        slot = self._recent.get(seq) if seq is not None else None
-        if slot is None or slot.account_id != account_id or t - slot.ts > _FOLLOW_AGE:
+        slot = self._young_slot(account_id)
+        if slot is None or t - slot.ts > _FOLLOW_AGE:
             return []
         for k in keys:
             got = self._act_targets.peek(k)
@@ -1123,9 +1137,8 @@ class Engine:
         them at signup. Newcomers who came for an account (a campus following its
         university, a crowd from a link) follow it minutes after signup, not late; the
         wave is judged like any lockstep wave (a shared origin explains it)."""
-        seq = self._young.peek(account_id)
-        slot = self._recent.get(seq) if seq is not None else None
-        if slot is None or slot.account_id != account_id or slot.wave is not None or t - slot.ts < _LATE:
+        slot = self._young_slot(account_id)
+        if slot is None or slot.wave is not None or t - slot.ts < _LATE:
             return []
         late = self._late
         for k in keys:
@@ -1136,23 +1149,14 @@ class Engine:
             seen.append((account_id, t))
             if len(seen) < _LATE_CROWD:
                 continue
-            slots = []
-            for a, _ in seen:
-                q = self._young.peek(a)
-                sl = self._recent.get(q) if q is not None else None
-                if sl is not None and sl.account_id == a and sl.wave is None:
-                    slots.append(sl)
+            slots = [sl for sl in map(self._young_slot, (a for a, _ in seen)) if sl is not None and sl.wave is None]
             got = self._act_targets.peek(k)
             w = self._wave(got[0]) if got is not None else None
             if w is not None and w.cleared:
                 return []
             if w is None or not w.by_activity:
-                w = Wave(self._new_wave_id(slots[0].account_id, slots[0].ts), min(x.ts for x in slots))
-                w.by_activity = True
-                self._waves[w.wave_id] = w
-                self._n["waves_formed"] += 1
-            base = got[2] if got is not None and got[0] == w.wave_id and len(got) > 2 else self._linker.baseline(k)
-            self._act_targets[k] = (w.wave_id, t, base)
+                w = self._new_lockstep_wave(slots)
+            self._mark_targets(w, (k,), t)
             return self._join(w, slots, t)
         return []
 
