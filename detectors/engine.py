@@ -43,7 +43,7 @@ from detectors.config import SETTINGS, defaults, validate_all
 from detectors.explain import score_reason, wave_context, wave_reasons
 from detectors.keyed import KeyedHasher
 from detectors.lockstep import LockstepTracker
-from detectors.policy import CHALLENGED, NONE, Policy
+from detectors.policy import CHALLENGED, NONE, SUSPENDED, Policy
 from detectors.recent import RecentIndex
 from detectors.scoring import FEATURES, WaveScorer
 from detectors.signatures import KIND_INDEX, KINDS, Signature, SignatureExtractor
@@ -90,6 +90,9 @@ _FOLLOW_NEW = 4.0  # ... through a target other than a followed account only if 
 _LATE = 900.0  # seconds after its signup from which a young account's follow counts as late (:meth:`Engine._late_crowd`)
 _LATE_CROWD = 8  # young accounts in no wave following one specific target late, within _LATE_WINDOW, that form a lockstep wave
 _LATE_WINDOW = 3600.0  # seconds within which _LATE_CROWD late followers of one target count together
+_TIE = 1.75  # link weight at signup that ties two members of a wave (:meth:`Engine._tie`)
+_TIES = 2  # suspended members a member is tied to that suspend it too (:meth:`Engine._tied`)
+_MAX_TIES = 4  # ties remembered per account
 _LOCK_HIT = 3  # members acting on one target within the lockstep window that make it a lockstep hit (:meth:`Engine._in_lockstep`)
 
 
@@ -524,11 +527,48 @@ class Engine:
                 self._recent.get(seq).wave = wave.wave_id
                 acc = self._policy.track(ev.account_id, wave.wave_id, t)
                 acc.match = m
+                self._tie(ev.account_id, seq, acc, linked)
                 out = self._evaluate(wave, t, pulled + [(ev.account_id, seq)])
         self._learn_baseline(t)
         if t - self._last_sweep >= 60.0:
             out += self._sweep(t)
         return out
+
+    def _tie(self, account_id: str, seq: int, acc, linked: dict) -> None:
+        """Remember the recent signups a signup joining a wave linked to with weight
+        ``_TIE`` or more (a device and a name pattern, a bio template and an avatar), both
+        ways, up to ``_MAX_TIES`` per account (:meth:`_tied`)."""
+        pol, rec = self._policy, self._recent
+        for s, lw in linked.items():
+            if lw < _TIE:
+                continue
+            slot = rec.get(s)
+            if slot is None:
+                continue
+            if len(acc.ties) < _MAX_TIES:
+                acc.ties += ((slot.account_id, s),)
+            other = pol.peek(slot.account_id)
+            if other is not None and len(other.ties) < _MAX_TIES:
+                other.ties += ((account_id, seq),)
+
+    def _tied(self, w: Wave, acc) -> bool:
+        """Whether ``acc`` is tied (:meth:`_tie`) to ``_TIES`` members of ``w`` that ``w``
+        suspended. A farm rotates its templates: a member may carry too little of its
+        wave's evidence to be judged part of it (it shares the rotated half) and still
+        look like two suspended members as closely as they look like each other. Organic
+        users share a trait or two with a wave by chance, rarely that much with two of
+        its suspended members."""
+        pol = self._policy
+        n = 0
+        for a, _ in acc.ties:
+            o = pol.peek(a)
+            if o is not None and o.live == SUSPENDED and self._same_wave(o.wave, w):
+                n += 1
+        return n >= _TIES
+
+    def _same_wave(self, wave_id: Optional[str], w: Wave) -> bool:
+        """Whether ``wave_id`` is ``w`` (or a wave merged into it)."""
+        return wave_id == w.wave_id or (wave_id is not None and self._wave(wave_id, live_only=False) is w)
 
     def _form(self, t: float, free: list, sig: Signature, z: list, ws: list, ps: list,
               wave_id: Optional[str] = None) -> Wave:
@@ -755,7 +795,12 @@ class Engine:
         pol = self._policy
         ver = self.config_version
         profiled = None  # computed once, for the first member judged
-        for account_id, seq in targets:
+        targets = list(targets)  # grows by the members tied to the ones it suspends
+        requeued: set = set()
+        i = 0
+        while i < len(targets):
+            account_id, seq = targets[i]
+            i += 1
             acc = pol.peek(account_id)
             if acc is not None and acc.exempt:
                 continue
@@ -763,6 +808,10 @@ class Engine:
                 profiled = level == "suspend" and self._profiled(w, f)
             m = self._member_match(w, ev, account_id, seq, profiled)
             if level == "suspend" and 0.1 <= m < 0.5 and self._carries(w, ev, account_id, seq, profiled):
+                m = 0.5
+            tied = level == "suspend" and m < 0.5 and acc is not None and acc.ties \
+                and (not w.by_activity or profiled) and self._tied(w, acc)
+            if tied:
                 m = 0.5
             if level == "suspend" and m >= 0.5 and not (acc is not None and acc.coact) \
                     and self._bio_only(w, ev, account_id, seq):
@@ -783,10 +832,21 @@ class Engine:
                 context = wave_context(w.size, w.first_seen, w.traits(ev), w.top_z, w.lockstep, w.spam_labels,
                                        w.co_members)
             reasons = context + [score_reason(score, level, thr, m)]
+            if tied and action == "suspend":
+                reasons.append(f"linked at signup as closely as a device or two shared templates to {_TIES} "
+                               f"suspended members of this wave")
             if action == "suspend":
                 d = pol.suspend(account_id, t, score, reasons, w.wave_id, ver, live)
                 if d is not None and live:
                     w.suspended += 1
+                    if acc is not None and (not w.by_activity or profiled):
+                        # the members tied to it may now be tied to two suspended ones
+                        for y, sy in acc.ties:
+                            oy = pol.peek(y)
+                            if y not in requeued and oy is not None and oy.live in (NONE, CHALLENGED) \
+                                    and not oy.exempt and self._same_wave(oy.wave, w) and self._tied(w, oy):
+                                requeued.add(y)
+                                targets.append((y, sy))
             else:
                 d = pol.challenge(account_id, t, score, reasons, w.wave_id, ver, live)
                 if d is not None and live:

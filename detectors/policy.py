@@ -32,7 +32,7 @@ class Account:
     """What the engine remembers about one wave member or decided account."""
 
     __slots__ = ("wave", "live", "shadow", "exempt", "feats", "ts", "match", "ever_suspended", "coact", "lock_key",
-                 "rejudge")
+                 "rejudge", "ties")
 
     def __init__(self, wave: Optional[str], ts: float):
         self.wave = wave
@@ -46,9 +46,10 @@ class Account:
         self.coact = False  # linked to another member by lockstep activity
         self.lock_key: Optional[int] = None  # first target it hit in lockstep with its wave
         self.rejudge = False  # judged at the suspend level, too unlike its wave to be suspended (Engine._rejudge)
+        self.ties: tuple = ()  # (account, seq) of the wave members it is strongly linked to (Engine._tie)
 
     def __setstate__(self, state):
-        restore_slots(self, state, lock_key=None, rejudge=False)  # snapshots from before these
+        restore_slots(self, state, lock_key=None, rejudge=False, ties=())  # snapshots from before these
 
 
 class Policy:

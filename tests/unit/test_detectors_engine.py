@@ -356,6 +356,56 @@ def test_a_member_that_rotated_the_strongest_traits_but_carries_two_others_is_su
     assert all(d.action == "challenge" for d in out2)
 
 
+def test_a_member_tied_to_two_suspended_members_is_suspended_and_ties_cascade():
+    # Engine._tie / _tied: a member that carries too little of its wave (the "shape-only"
+    # newcomer of _strong_wave is challenged or left alone) but was linked at signup with
+    # weight >= _TIE to two members the wave suspended is suspended too; one such tie is
+    # not enough, and a tie to a member suspended later in the same judgement counts
+    from detectors import engine as E
+
+    def judged(ties, suspended, order=("rotated", "shape-only", "all")):
+        e = Engine(seed=1)
+        w, seqs = _strong_wave(e)
+        for a in ("m0", "m1"):
+            e._policy.track(a, w.wave_id, 100.0)
+        for a in suspended:
+            e._policy.suspend(a, 105.0, 0.99, ["r"], w.wave_id, 0, True)
+        e._policy.peek("shape-only").ties = tuple((a, seqs.get(a, -1)) for a in ties)
+        for a in ties:
+            if a in seqs:
+                e._policy.peek(a).ties += (("shape-only", seqs["shape-only"]),)
+        ev = w.evidence()
+        out = e._decide(w, ev, e._features(w, ev, 1.0), 0.99, [(a, seqs[a]) for a in order], 200.0,
+                        "suspend", 0.9, True)
+        return {d.account_id: d for d in out if d.action == "suspend"}
+
+    assert "shape-only" not in judged([], [])
+    got = judged(["m0", "m1"], ["m0", "m1"])
+    assert "shape-only" in got and any("suspended members of this wave" in r for r in got["shape-only"].reasons)
+    assert "shape-only" not in judged(["m0", "m1"], ["m0"])  # one suspended tie
+    # "all" is suspended after "shape-only" was judged: the tie brings it back once
+    got = judged(["m0", "all"], ["m0"])
+    assert "all" in got and "shape-only" in got
+    assert list(got).index("shape-only") > list(got).index("all")
+    assert "shape-only" not in judged(["m0", "all"], [], order=("shape-only", "all"))
+
+    # _tie: links of weight >= _TIE are remembered both ways, at most _MAX_TIES each
+    e = Engine(seed=1)
+    s1 = e._recent.add("a1", 1.0, [1, 2], bytes([0, 1]))
+    s2 = e._recent.add("a2", 2.0, [3, 4], bytes([0, 1]))
+    e._policy.track("a1", "w", 1.0)
+    acc = e._policy.track("a3", "w", 3.0)
+    e._tie("a3", 7, acc, {s1: E._TIE, s2: E._TIE - 0.01})
+    assert acc.ties == (("a1", s1),) and e._policy.peek("a1").ties == (("a3", 7),)
+    for i in range(E._MAX_TIES + 2):
+        e._tie(f"b{i}", 10 + i, e._policy.track(f"b{i}", "w", 4.0), {s1: 2.0})
+    assert len(e._policy.peek("a1").ties) == E._MAX_TIES
+    many = {e._recent.add(f"c{i}", 5.0, [50 + i], bytes([0])): 2.0 for i in range(E._MAX_TIES + 2)}
+    acc = e._policy.track("d", "w", 6.0)
+    e._tie("d", 99, acc, many)
+    assert len(acc.ties) == E._MAX_TIES
+
+
 def test_what_a_member_must_carry_of_a_wave_in_absolute_terms():
     # Engine._carries: two independent identity templates worth >= _CARRY_TWO, or one
     # worth >= _CARRY_EVIDENCE (a device); a common template alone, or two weak ones, not
