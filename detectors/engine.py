@@ -752,15 +752,17 @@ class Engine:
         and a member that carried a fifth of the early evidence may carry half of the later.
         Members challenged before the wave reached the suspend level (a crowd partly
         pulled in while it was only suspicious) were judged at its confirmation and are
-        not judged again. Each member is judged again at most once per doubling: the cost
-        is bounded by the wave's size."""
+        not judged again, unless two of the members they are tied to were suspended since
+        (:meth:`_tied`: the ties of a member judged before its partners). Each member is
+        judged again at most once per doubling: the cost is bounded by the wave's size."""
         w.judged_size = w.size
         pol = self._policy
         seen = {a for a, _ in newcomers}
         out = list(newcomers)
         for a, seq in w.members:
             acc = pol.peek(a)
-            if acc is not None and acc.rejudge and acc.live in (NONE, CHALLENGED) and a not in seen:
+            if acc is not None and acc.live in (NONE, CHALLENGED) and a not in seen \
+                    and (acc.rejudge or (acc.ties and not acc.exempt and self._tied(w, acc))):
                 out.append((a, seq))
         return out
 

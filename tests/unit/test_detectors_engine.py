@@ -389,6 +389,19 @@ def test_a_member_tied_to_two_suspended_members_is_suspended_and_ties_cascade():
     assert list(got).index("shape-only") > list(got).index("all")
     assert "shape-only" not in judged(["m0", "all"], [], order=("shape-only", "all"))
 
+    # _rejudge: a member left alone (not marked for re-judgement) comes back once two of
+    # its ties are suspended members; one is not enough
+    e = Engine(seed=1)
+    w, seqs = _strong_wave(e)
+    for a in ("m0", "m1"):
+        e._policy.track(a, w.wave_id, 100.0)
+    e._policy.peek("shape-only").ties = (("m0", -1), ("m1", -1))
+    e._policy.suspend("m0", 105.0, 0.99, ["r"], w.wave_id, 0, True)
+    w.members += [(a, s) for a, s in seqs.items()]
+    assert ("shape-only", seqs["shape-only"]) not in e._rejudge(w, [])
+    e._policy.suspend("m1", 105.0, 0.99, ["r"], w.wave_id, 0, True)
+    assert ("shape-only", seqs["shape-only"]) in e._rejudge(w, [])
+
     # _tie: links of weight >= _TIE are remembered both ways, at most _MAX_TIES each
     e = Engine(seed=1)
     s1 = e._recent.add("a1", 1.0, [1, 2], bytes([0, 1]))
