@@ -566,6 +566,12 @@ class Engine:
                 n += 1
         return n >= _TIES
 
+    def _tied_back(self, w: Wave, acc) -> bool:
+        """Whether a member that ``w`` has not suspended (left alone or challenged) is
+        tied to ``_TIES`` members it suspended since: it is judged again
+        (:meth:`_rejudge`, and within one judgement :meth:`_decide`)."""
+        return acc.live in (NONE, CHALLENGED) and bool(acc.ties) and self._tied(w, acc)
+
     def _same_wave(self, wave_id: Optional[str], w: Wave) -> bool:
         """Whether ``wave_id`` is ``w`` (or a wave merged into it)."""
         return wave_id == w.wave_id or (wave_id is not None and self._wave(wave_id, live_only=False) is w)
@@ -761,8 +767,8 @@ class Engine:
         out = list(newcomers)
         for a, seq in w.members:
             acc = pol.peek(a)
-            if acc is not None and acc.live in (NONE, CHALLENGED) and a not in seen \
-                    and (acc.rejudge or (acc.ties and not acc.exempt and self._tied(w, acc))):
+            if acc is not None and a not in seen \
+                    and ((acc.rejudge and acc.live in (NONE, CHALLENGED)) or self._tied_back(w, acc)):
                 out.append((a, seq))
         return out
 
@@ -797,6 +803,7 @@ class Engine:
         pol = self._policy
         ver = self.config_version
         profiled = None  # computed once, for the first member judged
+        by_profile = False  # ... and with it
         targets = list(targets)  # grows by the members tied to the ones it suspends
         requeued: set = set()
         i = 0
@@ -808,11 +815,12 @@ class Engine:
                 continue
             if profiled is None:
                 profiled = level == "suspend" and self._profiled(w, f)
+                by_profile = not w.by_activity or profiled  # judged by what its members look like
             m = self._member_match(w, ev, account_id, seq, profiled)
             if level == "suspend" and 0.1 <= m < 0.5 and self._carries(w, ev, account_id, seq, profiled):
                 m = 0.5
-            tied = level == "suspend" and m < 0.5 and acc is not None and acc.ties \
-                and (not w.by_activity or profiled) and self._tied(w, acc)
+            tied = level == "suspend" and m < 0.5 and by_profile and acc is not None and acc.ties \
+                and self._tied(w, acc)
             if tied:
                 m = 0.5
             if level == "suspend" and m >= 0.5 and not (acc is not None and acc.coact) \
@@ -841,12 +849,12 @@ class Engine:
                 d = pol.suspend(account_id, t, score, reasons, w.wave_id, ver, live)
                 if d is not None and live:
                     w.suspended += 1
-                    if acc is not None and (not w.by_activity or profiled):
+                    if acc is not None and by_profile:
                         # the members tied to it may now be tied to two suspended ones
                         for y, sy in acc.ties:
                             oy = pol.peek(y)
-                            if y not in requeued and oy is not None and oy.live in (NONE, CHALLENGED) \
-                                    and not oy.exempt and self._same_wave(oy.wave, w) and self._tied(w, oy):
+                            if y not in requeued and oy is not None and self._same_wave(oy.wave, w) \
+                                    and self._tied_back(w, oy):
                                 requeued.add(y)
                                 targets.append((y, sy))
             else:
