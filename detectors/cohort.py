@@ -260,6 +260,11 @@ class CoActivityLinker:
         e = self._targets.peek(key)
         return e[1] if e is not None else 0.0
 
+    def new_target(self, key: int, most: float = 1.5) -> bool:
+        """Had the baseline (past its warm-up) seen target ``key`` at most ``most``
+        times? (Just after its first hit: a target nobody had acted on.)"""
+        return self._base_total >= self.warmup and self.baseline(key) <= most
+
     def score_one(self, a: str, b: str) -> int:
         """Distinct specific targets ``a`` and ``b`` have shared."""
         return len(self.shared(a, b))

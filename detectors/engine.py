@@ -90,6 +90,8 @@ _FOLLOW_NEW = 4.0  # ... through a target other than a followed account only if 
 _LATE = 900.0  # seconds after its signup from which a young account's follow counts as late (:meth:`Engine._late_crowd`)
 _LATE_CROWD = 8  # young accounts in no wave following one specific target late, within _LATE_WINDOW, that form a lockstep wave
 _LATE_WINDOW = 3600.0  # seconds within which _LATE_CROWD late followers of one target count together
+_LATE_NEW = 1.5  # baseline hits (this one included) a target may have had at its first follow by a young account to count as new (:meth:`Engine._late_crowd`)
+_LATE_CROWD_NEW = 24  # young accounts in no wave following one new target late, within _LATE_WINDOW, that form a lockstep wave
 _TIE = 1.75  # link weight at signup that ties two members of a wave (:meth:`Engine._tie`)
 _TIES = 2  # suspended members a member is tied to that suspend it too (:meth:`Engine._tied`)
 _MAX_TIES = 4  # ties remembered per account
@@ -200,6 +202,8 @@ class Engine:
         # first did) that linked its pairs on it (_coact)
         self._act_targets = LRUDict(1 << 14)
         self._late = LRUDict(1 << 12)  # specific target -> recent late followers [(account, when)] (_late_crowd)
+        self._new_targets = LRUDict(1 << 15)  # followed target -> was it new at its first follow? (_late_crowd)
+        self._late_waves = LRUDict(1 << 10)  # ids of the waves late crowds of new targets formed (_late_crowd)
         self._updates: dict[str, Wave] = {}
         self._last_sweep = -math.inf
         self._t = -math.inf
@@ -222,6 +226,8 @@ class Engine:
         d.setdefault("_held_out", LRUDict(self._young.capacity))
         d.setdefault("_act_targets", LRUDict(1 << 14))
         d.setdefault("_late", LRUDict(1 << 12))
+        d.setdefault("_new_targets", LRUDict(1 << 15))
+        d.setdefault("_late_waves", LRUDict(1 << 10))
 
     # ------------------------------------------------------------------ config
     def _apply_settings(self) -> None:
@@ -464,7 +470,7 @@ class Engine:
         scored = []
         for wid, lw in cand.items():
             wv = self._waves[wid]
-            if wv.cleared:
+            if wv.cleared or wid in self._late_waves:
                 continue
             ev = wv.evidence()
             m = wv.match(sig.keys, sig.kinds, ev, min_count=1, ws=ws)
@@ -1018,6 +1024,8 @@ class Engine:
                 if not got and follow:
                     got = self._late_crowd(ev.account_id, self._linker.specific, ev.ts)
                 out += got
+            elif not links and ev.action == "follow":
+                out += self._late_crowd(ev.account_id, self._linker.targets(ev.target, None), ev.ts, new=True)
             if acc is not None and acc.wave is not None and (w is None or acc.wave != w.wave_id):
                 w = self._wave(acc.wave)
         if w is None:
@@ -1198,34 +1206,61 @@ class Engine:
             return self._join(w, [slot], t)
         return []
 
-    def _late_crowd(self, account_id: str, keys: list, t: float) -> list[Decision]:
-        """Young accounts in no wave that follow the same specific target (``keys``) each
-        ``_LATE`` or more after their own signup, ``_LATE_CROWD`` of them within
-        ``_LATE_WINDOW``, form a lockstep wave (or join the one that target already
-        belongs to). A dormant or slow farm wakes up to follow its customer one account
-        at a time, hours after signup: no pair shares two targets, and no burst links
-        them at signup. Newcomers who came for an account (a campus following its
-        university, a crowd from a link) follow it minutes after signup, not late; the
-        wave is judged like any lockstep wave (a shared origin explains it)."""
+    def _free(self, slot) -> bool:
+        """Is a young account's signup wave weak (:meth:`_weak`), so that what it does
+        may take it out of that wave?"""
+        return self._weak(self._wave(slot.wave, live_only=False))
+
+    def _late_crowd(self, account_id: str, keys: list, t: float, new: bool = False) -> list[Decision]:
+        """Young accounts in no wave (or in a weak one, :meth:`_free`) that follow the
+        same specific target (``keys``) each ``_LATE`` or more after their own signup,
+        ``_LATE_CROWD`` of them within ``_LATE_WINDOW``, form a lockstep wave (or join the
+        one that target already belongs to). A dormant or slow farm wakes up to follow its
+        customer one account at a time, hours after signup: no pair shares two targets,
+        and no burst links them at signup. Newcomers who came for an account (a campus
+        following its university, a crowd from a link) follow it minutes after signup,
+        not late; the wave is judged like any lockstep wave (a shared origin explains it).
+
+        With ``new``, ``keys`` are the target of a follow that is not specific: a farm
+        that follows its customer slowly enough never makes it burst, and the baseline
+        learns each follow as normal. Such a target counts only if it was new (at most
+        ``_LATE_NEW`` baseline hits, after the linker's warm-up) when a young account
+        first followed it, and only a larger crowd, ``_LATE_CROWD_NEW`` within the
+        window: organic newcomers follow accounts nobody had followed yet too (the tail
+        of who is popular), up to about 19 an hour on the evaluation files. The wave it
+        forms takes no signups (:meth:`_place`): its members did not look alike at
+        signup, and accounts that merely link to one of them did not act with them."""
+        if new:
+            lk, seen_new = self._linker, self._new_targets
+            for k in keys:
+                if k not in seen_new:
+                    seen_new[k] = lk.new_target(k, _LATE_NEW)
+            keys = [k for k in keys if seen_new.get(k, False)]
+            if not keys:
+                return []
         slot = self._young_slot(account_id)
-        if slot is None or slot.wave is not None or t - slot.ts < _LATE:
+        if slot is None or (slot.wave is not None and not self._free(slot)) or t - slot.ts < _LATE:
             return []
         late = self._late
+        crowd = _LATE_CROWD_NEW if new else _LATE_CROWD
         for k in keys:
             seen = late.get(k)
             if seen is None:
                 seen = late[k] = []
-            seen[:] = [x for x in seen if t - x[1] <= _LATE_WINDOW and x[0] != account_id][-(2 * _LATE_CROWD - 1):]
+            seen[:] = [x for x in seen if t - x[1] <= _LATE_WINDOW and x[0] != account_id][-(2 * crowd - 1):]
             seen.append((account_id, t))
-            if len(seen) < _LATE_CROWD:
+            if len(seen) < crowd:
                 continue
-            slots = [sl for sl in map(self._young_slot, (a for a, _ in seen)) if sl is not None and sl.wave is None]
+            slots = [sl for sl in map(self._young_slot, (a for a, _ in seen))
+                     if sl is not None and (sl.wave is None or self._free(sl))]
             got = self._act_targets.peek(k)
             w = self._wave(got[0]) if got is not None else None
             if w is not None and w.cleared:
                 return []
             if w is None or not w.by_activity:
                 w = self._new_lockstep_wave(slots)
+                if new:
+                    self._late_waves[w.wave_id] = True
             self._mark_targets(w, (k,), t)
             return self._join(w, slots, t)
         return []

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from streams.contract import Label, Signup, decision_to_dict
+from streams.contract import Activity, Label, Signup, decision_to_dict
 
 from detectors.config import SETTINGS, defaults, validate, validate_all
 from detectors.engine import Assessment, Engine
@@ -1038,6 +1038,50 @@ def test_young_accounts_following_one_target_late_form_a_lockstep_wave():
     assert w is not None and w.by_activity and w.size == _LATE_CROWD and w.co_members == _LATE_CROWD
     assert e._act_targets.peek(k)[0] == w.wave_id
     assert {d.account_id for d in out if d.action == "suspend"} == {f"a{i}" for i in range(_LATE_CROWD)}
+
+
+def test_young_accounts_following_a_new_target_late_form_a_lockstep_wave_that_takes_no_signups():
+    # a farm that follows its customer slowly never makes it burst (the baseline learns
+    # each follow), so the target is not specific: a target nobody had followed before
+    # (its first follow came after the linker's warm-up) that _LATE_CROWD_NEW young
+    # accounts follow late within _LATE_WINDOW forms a lockstep wave all the same; a
+    # target the baseline knew when first followed does not, and the wave takes no
+    # signups that merely link to one of its members
+    from detectors.engine import _LATE, _LATE_CROWD_NEW
+
+    names = ["maria.lopez", "tkwong", "jb_1987", "Sunny", "petra_k", "nguyenvan", "O'Hara", "zz top fan",
+             "amelie", "kofi.mensah", "dr_hyde", "lin", "quinn88", "hanna-b", "rafa", "mo_salah_fan",
+             "grace", "ivan.p", "keiko", "t0m", "ruth_b", "sam", "ayo", "lena.k", "Bjorn", "x_anna_x",
+             "pedro1990", "yusuf", "chloe.m", "KAREN"]
+    n = _LATE_CROWD_NEW + 6
+    assert len(names) >= n
+    e = Engine(seed=1)
+    e._linker.warmup = 3.0
+    for i in range(n):
+        e.process(Signup(f"a{i}", 100.0 + i, names[i], device_id=f"dev-{i * 7919}"))
+    # "star" is first followed during the warm-up: the baseline knew it, it is not new
+    for i in range(3):
+        assert e.process(Activity(f"a{i}", 150.0 + i, "follow", target="star")) == []
+    t0 = 100.0 + _LATE + 60.0
+    for i in range(3, n):
+        assert e.process(Activity(f"a{i}", t0 + 30.0 * i, "follow", target="star")) == []
+    assert e._policy.peek("a10") is None and e._late.peek(e._linker.targets("star", None)[0]) is None
+    # "customer" is new when first followed (after the warm-up)
+    t1 = t0 + 30.0 * n + 60.0
+    out = []
+    crowd = [f"a{i}" for i in range(3, 3 + _LATE_CROWD_NEW)]
+    for j, a in enumerate(crowd):
+        got = e.process(Activity(a, t1 + 60.0 * j, "follow", target="customer"))
+        assert bool(got) == (j == _LATE_CROWD_NEW - 1)
+        out += got
+    w = e._wave(e._policy.peek("a3").wave)
+    assert w is not None and w.by_activity and w.size == _LATE_CROWD_NEW and w.wave_id in e._late_waves
+    assert {d.account_id for d in out if d.action == "suspend"} == set(crowd)
+    # a signup on the device of one of its members links to it, but does not join the wave
+    e.process(Signup("copy", t1 + 60.0 * _LATE_CROWD_NEW, "someone_else", device_id=f"dev-{5 * 7919}"))
+    acc = e._policy.peek("copy")
+    assert acc is None or acc.wave != w.wave_id
+    assert w.size == _LATE_CROWD_NEW
 
 
 def test_a_signup_links_to_a_flagged_wave_through_several_members_at_once():
