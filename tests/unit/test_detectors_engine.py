@@ -1066,7 +1066,17 @@ def test_young_accounts_following_a_new_target_late_form_a_lockstep_wave_that_ta
     for i in range(3, n):
         assert e.process(Activity(f"a{i}", t0 + 30.0 * i, "follow", target="star")) == []
     assert e._policy.peek("a10") is None and e._late.peek(e._linker.targets("star", None)[0]) is None
-    # "customer" is new when first followed (after the warm-up)
+    # "customer" is new when first followed (after the warm-up); three of its followers
+    # are in a weak signup wave (alike at signup, no more): they count and leave it
+    from detectors.waves import Wave
+
+    weak = Wave("wweak", 100.0)
+    e._waves[weak.wave_id] = weak
+    for a in ("a4", "a5", "a6"):
+        seq = e._young.peek(a)
+        weak.add_member(a, seq, e._recent.get(seq).ts, [], [], [])
+        e._recent.get(seq).wave = weak.wave_id
+    assert e._weak(weak)
     t1 = t0 + 30.0 * n + 60.0
     out = []
     crowd = [f"a{i}" for i in range(3, 3 + _LATE_CROWD_NEW)]
@@ -1077,6 +1087,7 @@ def test_young_accounts_following_a_new_target_late_form_a_lockstep_wave_that_ta
     w = e._wave(e._policy.peek("a3").wave)
     assert w is not None and w.by_activity and w.size == _LATE_CROWD_NEW and w.wave_id in e._late_waves
     assert {d.account_id for d in out if d.action == "suspend"} == set(crowd)
+    assert weak.members == [] and e._recent.get(e._young.peek("a5")).wave == w.wave_id
     # a signup on the device of one of its members links to it, but does not join the wave
     e.process(Signup("copy", t1 + 60.0 * _LATE_CROWD_NEW, "someone_else", device_id=f"dev-{5 * 7919}"))
     acc = e._policy.peek("copy")
