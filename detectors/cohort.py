@@ -41,6 +41,8 @@ from detectors.recent import RecentIndex
 
 __all__ = ["CoActivityLinker", "binomial_surprise"]
 
+_NEVER = -math.inf  # "protected since" of a target no flagged wave linked on
+
 
 def binomial_surprise(k: float, n: float, p: float) -> float:
     """``-log10`` of the Chernoff bound on ``P(X >= k)`` for ``X ~ Binomial(n, p)``
@@ -128,6 +130,7 @@ class CoActivityLinker:
         self._pairs = LRUDict(capacity * 2)  # (a, b) -> set of shared targets
         self._memo = Memo(1 << 14)  # text -> keys: templates recur
         self.specific: list = []  # the specific targets of the last activity learned
+        self._protected = LRUDict(1 << 12)  # target -> when a flagged wave last linked a pair on it
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -135,6 +138,7 @@ class CoActivityLinker:
         self.__dict__.setdefault("min_ratio", 5.0)  # pickled before the ratio test
         self.__dict__.setdefault("hold", 3600.0)  # ... and before held hits were learned
         self.__dict__.setdefault("specific", [])
+        self.__dict__.setdefault("_protected", LRUDict(1 << 12))
 
     def targets(self, target: Optional[str], text: Optional[str]) -> list[int]:
         """Keys of one activity: its target and the bands of its text."""
@@ -203,7 +207,9 @@ class CoActivityLinker:
             e += [1.0, t]  # held-back hits (not decayed: held an hour at most), since when
         else:
             e[3] += 1.0
-            if t - e[4] > self.hold:  # ... unless it lasts: then it is the new normal
+            # ... unless it lasts: then it is the new normal (but not while a wave its
+            # pairs linked on is flagged, :meth:`protect`)
+            if t - e[4] > self.hold and t - self._protected.get(key, _NEVER) > self.hold:
                 e[1] += e[3]
                 e[3] = 0.0
                 e[4] = t
@@ -254,6 +260,13 @@ class CoActivityLinker:
         pk = (a, b) if a < b else (b, a)
         got = self._pairs.peek(pk)
         return frozenset(got) if got else frozenset()
+
+    def protect(self, key: int, t: float) -> None:
+        """A wave flagged by the engine linked a pair on target ``key`` at ``t``: for
+        ``hold`` after, a burst of the target that lasts is not learned as the new normal
+        (a campaign that keeps hitting its customers for hours would otherwise stop linking
+        its own later accounts: never let a baseline learn from the wave it flags)."""
+        self._protected[key] = t
 
     def baseline(self, key: int) -> float:
         """The hits of target ``key`` its baseline has learned (decayed; 0 if unknown)."""

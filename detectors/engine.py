@@ -1145,9 +1145,12 @@ class Engine:
     def _mark_targets(self, w: Wave, keys: Iterable, t: float) -> None:
         """Remember that lockstep wave ``w`` linked its members on the targets ``keys``
         at ``t`` (:attr:`_act_targets`), with each target's baseline hits when ``w``
-        first did."""
+        first did; if ``w`` is flagged, the linker does not learn these targets as normal
+        while it keeps linking on them (:meth:`CoActivityLinker.protect`)."""
         targets = self._act_targets
         for k in keys:
+            if w.flagged:
+                self._linker.protect(k, t)
             prev = targets.peek(k)
             base = prev[2] if prev is not None and prev[0] == w.wave_id and len(prev) > 2 else None
             targets[k] = (w.wave_id, t, self._linker.baseline(k) if base is None else base)

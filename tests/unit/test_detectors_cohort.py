@@ -108,3 +108,26 @@ def test_a_burst_that_lasts_becomes_the_baseline():
     linked = _campaign(lk, r, t, 300, 30.0, [f"cust-{i}" for i in range(4)], "news-post", organic_links, "fan")
     assert sum(1 for i in range(60) if f"fan{i}" in linked) >= 50  # its first half hour
     assert sum(1 for i in range(240, 300) if f"fan{i}" in linked) <= 6  # two hours on
+
+
+def test_a_burst_that_lasts_stays_specific_while_a_flagged_wave_links_on_it():
+    # the same campaign, but the engine has flagged the wave its pairs form: each link
+    # protects the targets it was made on (what Engine._mark_targets does for a flagged
+    # wave), so two hours on the campaign's later accounts are still linked
+    r = random.Random(3)
+    lk = CoActivityLinker(seed=4, hold=1800.0)
+    learn = lk.learn_one
+
+    def learn_and_protect(acct, t, target=None, text=None):
+        links = learn(acct, t, target=target, text=text)
+        for a, b in links:
+            for k in lk.shared(a, b):
+                lk.protect(k, t)
+        return links
+
+    lk.learn_one = learn_and_protect
+    organic_links: list = []
+    t = _organic(lk, r, 0.0, 7200.0, organic_links)
+    linked = _campaign(lk, r, t, 300, 30.0, [f"cust-{i}" for i in range(4)], "news-post", organic_links, "fan")
+    assert sum(1 for i in range(60) if f"fan{i}" in linked) >= 50
+    assert sum(1 for i in range(240, 300) if f"fan{i}" in linked) >= 50
