@@ -41,6 +41,7 @@ from detectors.recent import RecentIndex
 
 __all__ = ["CoActivityLinker", "binomial_surprise"]
 
+_TWIN = 0x5A5A5A5A5A5A5A5A  # a long text's band key, counted as a second shared target (``k ^ _TWIN``)
 _NEVER = -math.inf  # "protected since" of a target no flagged wave linked on
 
 
@@ -84,6 +85,11 @@ class CoActivityLinker:
         are learned: a burst that lasts is the new normal).
     min_text
         Shortest text compared as near-duplicate.
+    long_text
+        Shortest text whose near-duplicate counts as two shared targets: a farm posting
+        one templated message per account (a job offer with its link) shares no second
+        target, and a long text written alike by two accounts within minutes says as much
+        as two (the replies a crowd writes to one post are short).
     warmup
         Activities the baseline must have seen before any target counts as specific.
     capacity
@@ -106,7 +112,7 @@ class CoActivityLinker:
 
     def __init__(self, window: float = 900.0, min_shared: int = 2, min_surprise: float = 3.0,
                  max_share: float = 0.003, min_ratio: float = 5.0, hold: float = 3600.0,
-                 min_text: int = 20, warmup: float = 1000.0, capacity: int = 1 << 16,
+                 min_text: int = 20, long_text: int = 60, warmup: float = 1000.0, capacity: int = 1 << 16,
                  current_half_life: float = 900.0, baseline_half_life: float = 86400.0, seed: int = 0):
         self.window = window
         self.min_shared = min_shared
@@ -115,6 +121,7 @@ class CoActivityLinker:
         self.min_ratio = min_ratio
         self.hold = hold
         self.min_text = min_text
+        self.long_text = long_text
         self.warmup = warmup
         self._h_cur = math.log(2) / current_half_life
         self._h_base = math.log(2) / baseline_half_life
@@ -138,6 +145,7 @@ class CoActivityLinker:
         self.__dict__.setdefault("min_ratio", 5.0)  # pickled before the ratio test
         self.__dict__.setdefault("hold", 3600.0)  # ... and before held hits were learned
         self.__dict__.setdefault("specific", [])
+        self.__dict__.setdefault("long_text", 60)
         self.__dict__.setdefault("_protected", LRUDict(1 << 12))
 
     def targets(self, target: Optional[str], text: Optional[str]) -> list[int]:
@@ -235,7 +243,9 @@ class CoActivityLinker:
         self.specific = specific
         links = []
         if specific:
-            seen = set()  # one activity adds at most one shared target to a pair
+            # a long text's bands count twice (:attr:`long_text`): its keys after the target's
+            twice = keys[1 if target else 0:] if text is not None and len(text) >= self.long_text else ()
+            seen = set()  # one activity adds at most one shared target to a pair (two for a long text)
             for k in specific:
                 for s in self._recent.carriers(k, t):
                     other = self._recent.account(s)
@@ -250,6 +260,8 @@ class CoActivityLinker:
                     before = len(got)
                     if before < self.min_shared + 2:
                         got.add(k)
+                        if k in twice:
+                            got.add(k ^ _TWIN)
                     if before < self.min_shared <= len(got):
                         links.append(pk)
         self._recent.add(account_id, t, keys, b"")

@@ -131,3 +131,22 @@ def test_a_burst_that_lasts_stays_specific_while_a_flagged_wave_links_on_it():
     linked = _campaign(lk, r, t, 300, 30.0, [f"cust-{i}" for i in range(4)], "news-post", organic_links, "fan")
     assert sum(1 for i in range(60) if f"fan{i}" in linked) >= 50
     assert sum(1 for i in range(240, 300) if f"fan{i}" in linked) >= 50
+
+
+def test_a_long_near_identical_text_counts_as_two_shared_targets():
+    # a farm posting one templated job offer per account shares no second target; a text
+    # of long_text characters or more written alike by two accounts within the window links
+    # them on its own, a short one (the replies a crowd writes to one post) does not
+    offer = "Hiring! Work from home $800/week no experience needed, apply now https://t.ly/M2hVAS"
+    assert len(offer) >= 60
+    lk = CoActivityLinker(window=600, warmup=0, min_surprise=0.0, max_share=1.0, min_ratio=0.0)
+    assert lk.learn_one("a", 100.0, text=offer) == []
+    assert lk.learn_one("b", 130.0, text=offer.replace("800", "900")) == [("a", "b")]
+    short = "can't believe what just happened!!"
+    assert lk.learn_one("c", 200.0, target="post-1", text=short) == []
+    assert lk.learn_one("d", 230.0, target="post-2", text=short) == []  # one text: one target
+    assert lk.learn_one("e", 260.0, target="post-1", text=short) == []  # one activity: one target
+    lk2 = CoActivityLinker(window=600, warmup=0, min_surprise=0.0, max_share=1.0, min_ratio=0.0,
+                           long_text=len(offer) + 1)
+    lk2.learn_one("a", 100.0, text=offer)
+    assert lk2.learn_one("b", 130.0, text=offer.replace("800", "900")) == []
