@@ -137,6 +137,7 @@ class CoActivityLinker:
         self._pairs = LRUDict(capacity * 2)  # (a, b) -> set of shared targets
         self._memo = Memo(1 << 14)  # text -> keys: templates recur
         self.specific: list = []  # the specific targets of the last activity learned
+        self.target_key: Optional[int] = None  # the key of the last activity's target (if it had one)
         self._protected = LRUDict(1 << 12)  # target -> when a flagged wave last linked a pair on it
 
     def __setstate__(self, state):
@@ -146,6 +147,7 @@ class CoActivityLinker:
         self.__dict__.setdefault("hold", 3600.0)  # ... and before held hits were learned
         self.__dict__.setdefault("specific", [])
         self.__dict__.setdefault("long_text", 60)
+        self.__dict__.setdefault("target_key", None)
         self.__dict__.setdefault("_protected", LRUDict(1 << 12))
 
     def targets(self, target: Optional[str], text: Optional[str]) -> list[int]:
@@ -232,6 +234,7 @@ class CoActivityLinker:
                   text: Optional[str] = None) -> list[tuple[str, str]]:
         """Record one activity of a young account; return pairs newly linked by it."""
         keys = self.targets(target, text)
+        self.target_key = keys[0] if target else None
         if not keys:
             self.specific = []
             return []

@@ -1024,8 +1024,8 @@ class Engine:
                 if not got and follow:
                     got = self._late_crowd(ev.account_id, self._linker.specific, ev.ts)
                 out += got
-            elif not links and ev.action == "follow":
-                out += self._late_crowd(ev.account_id, self._linker.targets(ev.target, None), ev.ts, new=True)
+            elif not links and ev.action == "follow" and self._linker.target_key is not None:
+                out += self._late_crowd(ev.account_id, [self._linker.target_key], ev.ts, new=True)
             if acc is not None and acc.wave is not None and (w is None or acc.wave != w.wave_id):
                 w = self._wave(acc.wave)
         if w is None:
