@@ -1024,7 +1024,7 @@ class Engine:
                 if not got and follow:
                     got = self._late_crowd(ev.account_id, self._linker.specific, ev.ts)
                 out += got
-            elif not links and ev.action == "follow" and self._linker.target_key is not None:
+            elif not links and ev.action == "follow" and self._new_target(self._linker.target_key):
                 out += self._late_crowd(ev.account_id, [self._linker.target_key], ev.ts, new=True)
             if acc is not None and acc.wave is not None and (w is None or acc.wave != w.wave_id):
                 w = self._wave(acc.wave)
@@ -1107,7 +1107,7 @@ class Engine:
         for slot in slots:
             wv = self._wave(slot.wave) if slot.wave is not None else None
             if slot.wave is not None and (wv is None or not wv.by_activity):
-                if not self._weak(self._wave(slot.wave, live_only=False)):
+                if not self._free(slot):
                     return []  # in a signup-formed (or closed) wave
                 wv = None  # a weak lookalike wave at signup: free to act in lockstep
             waves.append(wv)
@@ -1204,10 +1204,21 @@ class Engine:
             w = self._wave(got[0])
             if w is None or not w.by_activity or not w.confirmed or w.cleared or slot.wave == w.wave_id:
                 continue
-            if slot.wave is not None and not self._weak(self._wave(slot.wave, live_only=False)):
+            if slot.wave is not None and not self._free(slot):
                 return []  # in a signup-formed wave: its own lockstep tracker counts it
             return self._join(w, [slot], t)
         return []
+
+    def _new_target(self, key: Optional[int]) -> bool:
+        """Was the followed target ``key`` new (at most ``_LATE_NEW`` baseline hits, past
+        the linker's warm-up) when a young account first followed it? Decided then, and
+        remembered (:meth:`_late_crowd`)."""
+        if key is None:
+            return False
+        got = self._new_targets.get(key)
+        if got is None:
+            got = self._new_targets[key] = self._linker.new_target(key, _LATE_NEW)
+        return got
 
     def _free(self, slot) -> bool:
         """Is a young account's signup wave weak (:meth:`_weak`), so that what it does
@@ -1226,21 +1237,13 @@ class Engine:
 
         With ``new``, ``keys`` are the target of a follow that is not specific: a farm
         that follows its customer slowly enough never makes it burst, and the baseline
-        learns each follow as normal. Such a target counts only if it was new (at most
-        ``_LATE_NEW`` baseline hits, after the linker's warm-up) when a young account
-        first followed it, and only a larger crowd, ``_LATE_CROWD_NEW`` within the
+        learns each follow as normal. Such a target counts only if it was new when a young
+        account first followed it (:meth:`_new_target`, checked by the caller), and only a
+        larger crowd, ``_LATE_CROWD_NEW`` within the
         window: organic newcomers follow accounts nobody had followed yet too (the tail
         of who is popular), up to about 19 an hour on the evaluation files. The wave it
         forms takes no signups (:meth:`_place`): its members did not look alike at
         signup, and accounts that merely link to one of them did not act with them."""
-        if new:
-            lk, seen_new = self._linker, self._new_targets
-            for k in keys:
-                if k not in seen_new:
-                    seen_new[k] = lk.new_target(k, _LATE_NEW)
-            keys = [k for k in keys if seen_new.get(k, False)]
-            if not keys:
-                return []
         slot = self._young_slot(account_id)
         if slot is None or (slot.wave is not None and not self._free(slot)) or t - slot.ts < _LATE:
             return []
