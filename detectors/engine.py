@@ -744,6 +744,39 @@ class Engine:
             w.challenge_level = True
             targets = w.members if retro else newcomers
             out += self._decide(w, ev, f, score, targets, t, "challenge", thr_c, live)
+        elif w.by_activity and w.confirmed and newcomers:
+            out += self._still_in_step(w, ev, score, newcomers, t, live)
+        return out
+
+    def _still_in_step(self, w: Wave, ev, score: float, newcomers: list, t: float, live: bool) -> list[Decision]:
+        """Suspend the newcomers of a confirmed lockstep wave whose score fell below the
+        challenge level as it grew, if they joined it by acting with its members
+        (:attr:`Account.coact`). A farm that follows its customer slowly over hours
+        draws members from carrier networks in a few countries: as it grows they come to
+        share those networks, the wave looks explained by one origin and its score falls
+        (hold-out seed 71: a late crowd of 328 members confirmed at 0.99 fell to 0.46 by
+        its 82nd member, and its last 250 members went free). Its newcomers do what the
+        members it was confirmed on did; the ones that merely resemble it at signup
+        (:meth:`_place`) are not judged here. At the challenge level :meth:`_decide`
+        suspends such members already; below it nothing else would."""
+        pol, ver = self._policy, self.config_version
+        out: list[Decision] = []
+        reasons = None
+        for account_id, _ in newcomers:
+            acc = pol.peek(account_id)
+            if acc is None or acc.exempt or not acc.coact:
+                continue
+            if reasons is None:
+                reasons = wave_context(w.size, w.first_seen, w.traits(ev), w.top_z, w.lockstep, w.spam_labels,
+                                       w.co_members)
+                reasons.append(f"wave confirmed earlier; its score is now {score:.2f}, below the challenge "
+                               f"threshold {self.config['challenge_threshold']:.2f}, but this account acted "
+                               f"in lockstep with its members")
+            d = pol.suspend(account_id, t, score, reasons, w.wave_id, ver, live)
+            if d is not None:
+                if live:
+                    w.suspended += 1
+                out.append(d)
         return out
 
     def _suspend_level(self, w: Wave, ev, score: float, size: Optional[int] = None) -> bool:

@@ -1162,3 +1162,29 @@ def test_a_large_burst_sharing_one_fresh_avatar_is_suspended_like_one_sharing_a_
     suspended = {d.account_id for d in out if d.action == "suspend"}
     assert len({a for a in suspended if a.startswith("w")}) >= 95  # (73, the rest challenged, at weight 1.2)
     assert not {a for a in suspended if a.startswith("o")}
+
+
+def test_a_confirmed_lockstep_wave_keeps_suspending_members_that_join_by_acting_after_its_score_fell():
+    # a slow farm's late crowd comes to share carrier networks as it grows: one origin
+    # seems to explain it and its score falls below the challenge level; the accounts
+    # that still join it by acting with its members are suspended all the same
+    names = ["maria.lopez", "tkwong", "jb_1987", "Sunny", "petra_k", "nguyenvan", "amelie", "kofi.mensah"]
+    e = Engine(seed=1)
+    for i, name in enumerate(names):
+        e.process(Signup(f"a{i}", 100.0 + i, name, device_id=f"dev-{i * 7919}"))
+    slots = [e._young_slot(f"a{i}") for i in range(len(names))]
+    w = e._new_lockstep_wave(slots[:6])
+    e._scorer.score_one = lambda f: 0.99
+    out = e._join(w, slots[:6], 2000.0)
+    assert w.confirmed and {d.account_id for d in out if d.action == "suspend"} == {f"a{i}" for i in range(6)}
+    e._scorer.score_one = lambda f: 0.3  # below the challenge threshold (0.6)
+    out = e._join(w, [slots[6]], 2100.0)
+    assert [(d.account_id, d.action) for d in out] == [("a6", "suspend")]
+    assert "below the challenge threshold" in out[0].reasons[-1]
+    assert e._join(w, [slots[6]], 2110.0) == []  # already a member: nothing new
+    # a member that did not join by acting (it linked to one at signup) is not judged so
+    e._policy.track("a7", w.wave_id, slots[7].ts)
+    assert e._evaluate(w, 2150.0, [("a7", slots[7].seq)]) == []
+    # a lockstep wave never confirmed does not suspend at that score
+    v = e._new_lockstep_wave([slots[7]])
+    assert e._join(v, [slots[7]], 2200.0) == [] and not v.confirmed
