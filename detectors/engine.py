@@ -1069,19 +1069,26 @@ class Engine:
             if n >= 3:
                 out += self._evaluate(w, ev.ts)
         if hit >= _LOCK_HIT and acc is not None and w.confirmed and not w.by_activity and not acc.coact:
-            out += self._in_lockstep(w, acc, ev.account_id, key, ev.ts)
+            out += self._in_lockstep(w, acc, ev, key)
         return out
 
-    def _in_lockstep(self, w: Wave, acc, account_id: str, key: int, t: float) -> list[Decision]:
+    def _in_lockstep(self, w: Wave, acc, ev: Activity, key: int) -> list[Decision]:
         """A member of a confirmed signup wave that looked too little like it to be
         suspended at signup (it broke the template in most fields) but then acts on two
         distinct targets, each together with ``_LOCK_HIT`` or more members that carry the
         wave's signature, within the lockstep window, carries the wave's evidence in what
         it does: it counts as a member that acted in lockstep (:attr:`Account.coact`) and
         is judged again. (Members that do not carry the signature — a flash crowd partly
-        pulled into a wave — acting together are no evidence.)"""
+        pulled into a wave — acting together are no evidence.)
+
+        One target is enough when it is a late follow of an account nobody had followed
+        (:meth:`_late_new_follow`): a slow farm follows its one customer hours after
+        signup and shares no second target, while benign members pulled into a farm's
+        wave follow popular accounts, and crowds follow what they came for minutes
+        after signup."""
         if acc.match >= 0.5:  # judged by its signature already
             return []
+        account_id, t = ev.account_id, ev.ts
         peek = self._policy.peek
         carriers = 0
         for other in self._lockstep.members(w.wave_id, key):
@@ -1090,13 +1097,23 @@ class Engine:
                 carriers += 1
         if carriers < _LOCK_HIT:
             return []
-        if acc.lock_key is None or acc.lock_key == key:
+        if (acc.lock_key is None or acc.lock_key == key) and not self._late_new_follow(ev):
             acc.lock_key = key
             return []
         acc.coact = True
         w.co_members += 1
         seq = self._young.peek(account_id)
         return self._evaluate(w, t, [(account_id, -1 if seq is None else seq)])
+
+    def _late_new_follow(self, ev: Activity) -> bool:
+        """Is ``ev`` a young account's follow, ``_LATE`` or more after its signup, of an
+        account that was new when a young account first followed it (:meth:`_new_target`)?"""
+        if ev.action != "follow" or not ev.target:
+            return False
+        slot = self._young_slot(ev.account_id)
+        if slot is None or ev.ts - slot.ts < _LATE:
+            return False
+        return self._new_target(self._linker.targets(ev.target, None)[0])
 
     def _slot_weights(self, slot, t: float) -> tuple[list, list, list, list, list]:
         """Keys, kinds, current weights, burst z-scores and baseline shares of a
