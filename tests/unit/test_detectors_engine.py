@@ -1195,7 +1195,8 @@ def test_a_confirmed_lockstep_wave_keeps_suspending_members_that_join_by_acting_
     # a slow farm's late crowd comes to share carrier networks as it grows: one origin
     # seems to explain it and its score falls below the challenge level; the accounts
     # that still join it by acting with its members are suspended all the same
-    names = ["maria.lopez", "tkwong", "jb_1987", "Sunny", "petra_k", "nguyenvan", "amelie", "kofi.mensah"]
+    names = ["maria.lopez", "tkwong", "jb_1987", "Sunny", "petra_k", "nguyenvan", "amelie", "kofi.mensah",
+             "dr_hyde"]
     e = Engine(seed=1)
     for i, name in enumerate(names):
         e.process(Signup(f"a{i}", 100.0 + i, name, device_id=f"dev-{i * 7919}"))
@@ -1209,6 +1210,11 @@ def test_a_confirmed_lockstep_wave_keeps_suspending_members_that_join_by_acting_
     assert [(d.account_id, d.action) for d in out] == [("a6", "suspend")]
     assert "below the challenge threshold" in out[0].reasons[-1]
     assert e._join(w, [slots[6]], 2110.0) == []  # already a member: nothing new
+    # ... down to a floor: a wave whose score collapsed (shared origins explain it) stops
+    from detectors.engine import _STEP_FLOOR
+    e._scorer.score_one = lambda f: _STEP_FLOOR / 2
+    assert e._join(w, [slots[8]], 2120.0) == [] and e._policy.peek("a8").coact
+    e._scorer.score_one = lambda f: 0.3
     # a member that did not join by acting (it linked to one at signup) is not judged so
     e._policy.track("a7", w.wave_id, slots[7].ts)
     assert e._evaluate(w, 2150.0, [("a7", slots[7].seq)]) == []
