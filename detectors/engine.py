@@ -1089,9 +1089,11 @@ class Engine:
         (:meth:`_late_new_follow`): a slow farm follows its one customer hours after
         signup and shares no second target, while benign members pulled into a farm's
         wave follow popular accounts, and crowds follow what they came for minutes
-        after signup."""
-        if acc.match >= 0.5:  # judged by its signature already
-            return []
+        after signup. Such a follow also counts for a member that carries the signature
+        but was only challenged (it joined before the wave was confirmed, or shares its
+        bio template alone: :meth:`_bio_only`)."""
+        if acc.match >= 0.5 and not (acc.live == CHALLENGED and self._late_new_follow(ev)):
+            return []  # judged by its signature already (challenged: see above)
         account_id, t = ev.account_id, ev.ts
         peek = self._policy.peek
         carriers = 0

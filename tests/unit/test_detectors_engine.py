@@ -535,25 +535,34 @@ def test_an_off_template_member_following_late_an_account_nobody_had_followed_is
     # a popular account's, and not minutes after signup (how crowds follow)
     from streams.contract import Activity
     from detectors.engine import _LATE
+    from detectors.policy import CHALLENGED
     e = Engine(seed=1)
     e._linker.warmup = 3.0
     for i in range(5):  # organic newcomers: the linker's baseline knows "star"
         e.process(Signup(f"fan{i}", 900.0 + i, f"fan_{i}_x{i * 7}"))
         e.process(Activity(f"fan{i}", 950.0 + i, "follow", target="star"))
     wid = _bot_wave(e)
-    odd = {"late_new": 1200.0, "late_star": 1201.0, "early_new": 1200.0 + _LATE}
+    odd = {"late_new": 1200.0, "late_star": 1201.0, "early_new": 1200.0 + _LATE, "challenged": 1202.0,
+           "carrier": 1203.0}
     for a, ts in odd.items():
         e.process(Signup(a, ts, f"maria_{a}"))
         e._policy.track(a, wid, ts).match = 0.2
+    # members that carry the signature: one challenged (joined before the wave was
+    # confirmed), one left alone; only the challenged one is judged again
+    for a in ("challenged", "carrier"):
+        e._policy.peek(a).match = 0.6
+    e._policy.peek("challenged").live = CHALLENGED
     t = 1200.0 + _LATE + 100.0
     got = {}
-    for a, tg in (("late_new", "customer"), ("late_star", "star"), ("early_new", "customer2")):
+    for a, tg in (("late_new", "customer"), ("late_star", "star"), ("early_new", "customer2"),
+                  ("challenged", "customer3"), ("carrier", "customer4")):
         for i in range(4):
             e.process(Activity(f"bot{i}", t, "follow", target=tg))
             t += 1
         got[a] = [(d.account_id, d.action) for d in e.process(Activity(a, t, "follow", target=tg))]
         t += 1
-    assert got == {"late_new": [("late_new", "suspend")], "late_star": [], "early_new": []}
+    assert got == {"late_new": [("late_new", "suspend")], "late_star": [], "early_new": [],
+                   "challenged": [("challenged", "suspend")], "carrier": []}
 
 
 def test_members_without_the_signature_acting_together_are_no_lockstep_evidence():
