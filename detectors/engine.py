@@ -755,14 +755,15 @@ class Engine:
         (:attr:`Account.coact`). A farm that follows its customer slowly over hours
         draws members from carrier networks in a few countries: as it grows they come to
         share those networks, the wave looks explained by one origin and its score falls
-        (hold-out seed 71: a late crowd of 328 members confirmed at 0.99 fell to 0.46 by
-        its 82nd member, and its last 250 members went free). Its newcomers do what the
+        (hold-out seed 71: a late crowd confirmed at 0.99 fell to 0.46 by its 82nd
+        member, and 160 of its 328 members went free). Its newcomers do what the
         members it was confirmed on did; the ones that merely resemble it at signup
         (:meth:`_place`) are not judged here. At the challenge level :meth:`_decide`
         suspends such members already; below it nothing else would. Down to
         ``_STEP_FLOOR`` only: a wave that shared origins of two kinds explain (a campus
         following its university) scores near 0, and that farm's lowest was 0.33 (a floor
-        of 0.35 lost 0.002 on hold-out 71–76, 0.2 nothing)."""
+        of 0.35 lost 0.002 on hold-out 71–76; 0.2 changed no decision on the 46
+        evaluation files)."""
         pol, ver = self._policy, self.config_version
         out: list[Decision] = []
         reasons = None
