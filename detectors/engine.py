@@ -91,7 +91,7 @@ _STEP_FLOOR = 0.2  # lowest score at which a confirmed lockstep wave still suspe
 _LATE = 900.0  # seconds after its signup from which a young account's follow counts as late (:meth:`Engine._late_crowd`)
 _LATE_CROWD = 8  # young accounts in no wave following one specific target late, within _LATE_WINDOW, that form a lockstep wave
 _LATE_WINDOW = 3600.0  # seconds within which _LATE_CROWD late followers of one target count together
-_LATE_NEW = 1.5  # baseline hits (this one included) a target may have had at its first follow by a young account to count as new (:meth:`Engine._late_crowd`)
+_LATE_NEW = 1.5  # baseline hits (this one included) a target may have had at its first follow by a young account to count as new (:meth:`Engine._new_target`)
 _LATE_CROWD_NEW = 24  # young accounts in no wave following one new target late, within _LATE_WINDOW, that form a lockstep wave
 _TIE = 1.75  # link weight at signup that ties two members of a wave (:meth:`Engine._tie`)
 _TIES = 2  # suspended members a member is tied to that suspend it too (:meth:`Engine._tied`)
@@ -203,7 +203,7 @@ class Engine:
         # first did) that linked its pairs on it (_coact)
         self._act_targets = LRUDict(1 << 14)
         self._late = LRUDict(1 << 12)  # specific target -> recent late followers [(account, when)] (_late_crowd)
-        self._new_targets = LRUDict(1 << 15)  # followed target -> was it new at its first follow? (_late_crowd)
+        self._new_targets = LRUDict(1 << 15)  # followed target -> was it new at its first follow? (_new_target)
         self._late_waves = LRUDict(1 << 10)  # ids of the waves late crowds of new targets formed (_late_crowd)
         self._updates: dict[str, Wave] = {}
         self._last_sweep = -math.inf
@@ -1093,8 +1093,11 @@ class Engine:
         after signup. Such a follow also counts for a member that carries the signature
         but was only challenged (it joined before the wave was confirmed, or shares its
         bio template alone: :meth:`_bio_only`)."""
-        if acc.match >= 0.5 and not (acc.live == CHALLENGED and self._late_new_follow(ev)):
-            return []  # judged by its signature already (challenged: see above)
+        late_new = None  # _late_new_follow(ev), asked once and only where it decides
+        if acc.match >= 0.5:
+            late_new = acc.live == CHALLENGED and self._late_new_follow(ev)
+            if not late_new:
+                return []  # judged by its signature already (challenged: see above)
         account_id, t = ev.account_id, ev.ts
         peek = self._policy.peek
         carriers = 0
@@ -1104,7 +1107,7 @@ class Engine:
                 carriers += 1
         if carriers < _LOCK_HIT:
             return []
-        if (acc.lock_key is None or acc.lock_key == key) and not self._late_new_follow(ev):
+        if (acc.lock_key is None or acc.lock_key == key) and not (late_new or self._late_new_follow(ev)):
             acc.lock_key = key
             return []
         acc.coact = True
