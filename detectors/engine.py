@@ -46,7 +46,7 @@ from detectors.lockstep import LockstepTracker
 from detectors.policy import CHALLENGED, NONE, SUSPENDED, Policy
 from detectors.recent import RecentIndex
 from detectors.scoring import FEATURES, WaveScorer
-from detectors.signatures import KIND_INDEX, KINDS, Signature, SignatureExtractor
+from detectors.signatures import KIND_INDEX, KINDS, Signature, SignatureExtractor, full_name
 from detectors.waves import Wave
 
 __all__ = ["Engine", "Assessment"]
@@ -80,8 +80,10 @@ _LABEL_SWEEP_WEAK = 3  # ... after which a wave that never reached the challenge
 _HOT_LINK = 0.3  # a common identity value bursting this hard links (:meth:`Engine._links`)
 _HOT_GAIN = 1.25  # a rare template value bursting hard (weight >= _HOT) links this much more (:meth:`Engine._links`)
 # identity kinds a farm stamps from a template (a device, an avatar, a client, a name or mail
-# pattern, a bio); not names: a crowd of one language shares first names by chance
+# pattern, a bio); not names: a crowd of one language shares first names by chance (a full
+# display name gains only when it bursts in every band: see Engine._links)
 _GAINS = tuple(k.group == "id" and k.name not in ("uname_sim", "dname_sim") for k in KINDS)
+_DNAME = KIND_INDEX["dname_sim"]
 _BIO_ONLY = frozenset({"bio_sim"})  # the traits of a member that shares only a bio template (:meth:`Engine._bio_only`)
 _CALM_Z = 4.0  # a wave none of whose traits rose this many standard deviations above its rate is calm (:meth:`Engine._unhurried`)
 _WAVE_LINK_ONE = 0.7  # identity a signup must share with one member of a wave it links to through several (:meth:`Engine._wave_links`)
@@ -337,13 +339,19 @@ class Engine:
                 rar[sh] = 0.0
         return keys, (al, e.tolist()), rar, p.tolist(), ws, idx
 
-    def _links(self, sig: Signature, t: float, rar: list, p: list, at: tuple, ws: list) -> dict:
+    def _links(self, sig: Signature, t: float, rar: list, p: list, at: tuple, ws: list,
+               display_name: Optional[str] = None, gained: Optional[dict] = None) -> dict:
         """Recent signups linked to ``sig``: ``{seq: weight}`` (read-only). ``at`` is
         :meth:`RecentIndex.lookup` of the signup's keys.
 
         A rare value (at most 1 % of signups in the baseline) links by its rarity, by
         ``_HOT_GAIN`` more while a template value (not a name) bursts hard: a fresh device or
-        client stamped on signup after signup says more than one seen twice. A common
+        client stamped on signup after signup says more than one seen twice. A display
+        name gains too if it is a full name (:func:`full_name`) bursting hard in
+        every LSH band: the same first and last name stamped on signup after signup. A
+        first name alone bursts in a crowd of one language by chance, and names sharing
+        only a surname burst in some bands, not all. What the name gain adds is recorded
+        per carrier in ``gained`` (if given): a name alone does not tie (:meth:`_tie`). A common
         identity value (a client, a username pattern) links only while it bursts hard
         (weight ``ws`` ≥ ``_HOT_LINK``), by that weight and through its latest carriers: a
         farm's client arriving 40 times its rate says something, the same client at its
@@ -353,6 +361,7 @@ class Engine:
         (:meth:`_wave_links`).
         """
         per: dict = {}
+        name_gain = None  # whether the display name gains (asked once, if it bursts hard)
         rec = self._recent
         walk = rec.walk
         lo = rec.oldest_seq()
@@ -369,8 +378,19 @@ class Engine:
                 w = _LINKW[c] * ws[i]
             else:
                 w = _LINKW[c] * rar[i]  # rar is in [0, 1]: 0 for a kind that does not link
-                if ws[i] >= _HOT and _GAINS[c]:
-                    w *= _HOT_GAIN
+                if ws[i] >= _HOT:
+                    if _GAINS[c]:
+                        w *= _HOT_GAIN
+                    elif c == _DNAME:
+                        if name_gain is None:
+                            name_gain = full_name(display_name) and all(
+                                x >= _HOT for k, x in zip(kinds, ws) if k == _DNAME)
+                        if name_gain:
+                            w *= _HOT_GAIN
+                            if gained is not None:
+                                for s in walk(keys[i], s0, t, None if pi < 1e-3 else 4, i):
+                                    if gained.get(s, 0.0) < w - w / _HOT_GAIN:
+                                        gained[s] = w - w / _HOT_GAIN
             if w < 0.1:
                 continue
             # a common value only links through its latest carriers (in a burst, the wave)
@@ -507,7 +527,8 @@ class Engine:
         sig = self._extract.extract(ev)
         keys, counts, rar, p, ws, idx = self._score_keys(sig, t, 0.0, learn=True)
         at = self._recent.lookup(keys)
-        linked = self._links(sig, t, rar, p, at, ws)
+        gained: dict = {}
+        linked = self._links(sig, t, rar, p, at, ws, ev.display_name, gained)
         seq = self._recent.add(ev.account_id, t, keys, bytes(sig.kinds), at)
         self._young[ev.account_id] = seq
         self._pending.append(seq)
@@ -534,20 +555,22 @@ class Engine:
                 self._recent.get(seq).wave = wave.wave_id
                 acc = self._policy.track(ev.account_id, wave.wave_id, t)
                 acc.match = m
-                self._tie(ev.account_id, seq, acc, linked)
+                self._tie(ev.account_id, seq, acc, linked, gained)
                 out = self._evaluate(wave, t, pulled + [(ev.account_id, seq)])
         self._learn_baseline(t)
         if t - self._last_sweep >= 60.0:
             out += self._sweep(t)
         return out
 
-    def _tie(self, account_id: str, seq: int, acc, linked: dict) -> None:
+    def _tie(self, account_id: str, seq: int, acc, linked: dict, gained: dict) -> None:
         """Remember the recent signups a signup joining a wave linked to with weight
         ``_TIE`` or more (a device and a name pattern, a bio template and an avatar), both
-        ways, up to ``_MAX_TIES`` per account (:meth:`_tied`)."""
+        ways, up to ``_MAX_TIES`` per account (:meth:`_tied`). What a full display name
+        gained in :meth:`_links` (``gained``) does not count: a farm that stamps a common
+        name on its members would tie to them the people who really bear it."""
         pol, rec = self._policy, self._recent
         for s, lw in linked.items():
-            if lw < _TIE:
+            if lw - gained.get(s, 0.0) < _TIE:
                 continue
             slot = rec.get(s)
             if slot is None:
@@ -1459,7 +1482,7 @@ class Engine:
         t = max(ev.ts, self._t) if self._t > -math.inf else ev.ts
         sig = self._extract.extract(ev, keep=True)  # processing this signup will not extract it again
         keys, counts, rar, p, ws, _ = self._score_keys(sig, t, 1.0)
-        linked = self._links(sig, t, rar, p, self._recent.lookup(keys), ws)
+        linked = self._links(sig, t, rar, p, self._recent.lookup(keys), ws, ev.display_name)
         wave, m, free, _ = self._place(sig, linked, ws)
         if wave is not None:
             extra = wave.shared_kinds(sig.keys, sig.kinds, 1, ws)

@@ -25,6 +25,8 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from typing import Optional
+
 from streams.contract import Signup
 
 from detectors.bounded import Memo
@@ -32,7 +34,7 @@ from detectors.keyed import KeyedHasher
 from detectors.minhash import MinHashLSH, normalize_text
 
 __all__ = ["Kind", "KINDS", "KIND_INDEX", "Signature", "SignatureExtractor",
-           "username_shape", "coarse_shape", "collapse_shape", "digit_tail", "ip_prefixes", "referrer_host"]
+           "username_shape", "coarse_shape", "collapse_shape", "digit_tail", "full_name", "ip_prefixes", "referrer_host"]
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,29 @@ def collapse_shape(shape: str) -> str:
         out.append(c)
         prev = c
     return "".join(out)
+
+
+def full_name(name: Optional[str]) -> bool:
+    """Whether a display name has two words or more of two letters or more each: a first
+    and a last name, not a first name alone, an initial or an emoji.
+
+    The same full name on account after account is a template; the same first name is
+    what a crowd of one language shares by chance.
+
+    >>> full_name("Osman Guler"), full_name("Дмитрий Николаев"), full_name("Roman"), full_name("Roman K.")
+    (True, True, False, False)
+    >>> full_name("Ann 🎶"), full_name(None)
+    (False, False)
+    """
+    if not name:
+        return False
+    words = 0
+    for w in name.split():
+        if sum(ch.isalpha() for ch in w) >= 2:
+            words += 1
+            if words == 2:
+                return True
+    return False
 
 
 def ip_prefixes(ip: str) -> list[tuple[str, str]]:

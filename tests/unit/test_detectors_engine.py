@@ -408,14 +408,20 @@ def test_a_member_tied_to_two_suspended_members_is_suspended_and_ties_cascade():
     s2 = e._recent.add("a2", 2.0, [3, 4], bytes([0, 1]))
     e._policy.track("a1", "w", 1.0)
     acc = e._policy.track("a3", "w", 3.0)
-    e._tie("a3", 7, acc, {s1: E._TIE, s2: E._TIE - 0.01})
+    e._tie("a3", 7, acc, {s1: E._TIE, s2: E._TIE - 0.01}, {})
     assert acc.ties == (("a1", s1),) and e._policy.peek("a1").ties == (("a3", 7),)
+    # what a full display name gained in _links does not tie
+    acc = e._policy.track("a4", "w", 3.0)
+    e._tie("a4", 8, acc, {s1: E._TIE + 0.1}, {s1: 0.2})
+    assert acc.ties == ()
+    e._tie("a4", 8, acc, {s1: E._TIE + 0.1}, {s2: 0.2})
+    assert acc.ties == (("a1", s1),)
     for i in range(E._MAX_TIES + 2):
-        e._tie(f"b{i}", 10 + i, e._policy.track(f"b{i}", "w", 4.0), {s1: 2.0})
+        e._tie(f"b{i}", 10 + i, e._policy.track(f"b{i}", "w", 4.0), {s1: 2.0}, {})
     assert len(e._policy.peek("a1").ties) == E._MAX_TIES
     many = {e._recent.add(f"c{i}", 5.0, [50 + i], bytes([0])): 2.0 for i in range(E._MAX_TIES + 2)}
     acc = e._policy.track("d", "w", 6.0)
-    e._tie("d", 99, acc, many)
+    e._tie("d", 99, acc, many, {})
     assert len(acc.ties) == E._MAX_TIES
 
 
@@ -815,6 +821,34 @@ def test_a_rare_template_value_bursting_hard_links_more_but_a_name_does_not():
     assert not linked(K["bio_sim"], 0.9, 0.5)  # 0.9 of a link: not enough alone
     assert linked(K["bio_sim"], 0.9, 0.9)  # the same bio bursting hard: linked
     assert not linked(K["dname_sim"], 1.0, 1.0)  # a name bursting as hard: not
+
+
+def test_a_full_display_name_bursting_hard_in_every_band_links_on_its_own():
+    # Engine._links: the same first and last name stamped on signup after signup (every
+    # LSH band of the display name bursting hard) gains like a template; a first name
+    # alone does not (full_name), nor a name bursting in some bands only (a shared surname)
+    import numpy as np
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.signatures import Signature
+    bands = [31, 32, 33, 34]
+
+    def linked(ws, name, shared=bands):
+        e = Engine(seed=1)
+        arr = np.array(shared, dtype=np.uint64)
+        seq = e._recent.add("a", 100.0, arr, bytes([K["dname_sim"]] * len(shared)), e._recent.lookup(arr))
+        s = Signature(list(bands), [K["dname_sim"]] * 4, [""] * 4)
+        at = e._recent.lookup(np.array(bands, dtype=np.uint64))
+        gained: dict = {}
+        out = e._links(s, 110.0, [1.0] * 4, [1e-4] * 4, at, ws, name, gained)
+        # what the gain added is recorded (it does not tie: Engine._tie)
+        assert gained == ({seq: pytest.approx(0.2)} if seq in out else {})
+        return seq in out
+
+    assert linked([1.0] * 4, "Osman Guler")  # a full name, every band bursting hard: linked
+    assert not linked([1.0] * 4, "Osman")  # a first name alone: not
+    assert not linked([1.0] * 4, None)  # (no display name given)
+    assert not linked([1.0, 1.0, 1.0, 0.5], "Osman Guler")  # one band at a lower rate: not
+    assert not linked([1.0, 0.1, 0.1, 0.1], "Sevgi Guler", shared=[31])  # one shared band (a surname): not
 
 
 def _template_wave(e, wave_id):

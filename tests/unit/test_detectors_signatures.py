@@ -10,8 +10,8 @@ from streams.contract import Signup
 
 from detectors.keyed import KeyedHasher
 from detectors.minhash import MinHashLSH, normalize_text
-from detectors.signatures import (SignatureExtractor, coarse_shape, digit_tail, ip_prefixes, referrer_key,
-                                  username_shape)
+from detectors.signatures import (SignatureExtractor, coarse_shape, digit_tail, full_name, ip_prefixes,
+                                  referrer_key, username_shape)
 
 names = st.text(min_size=1, max_size=64)
 ascii_names = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=64)
@@ -39,6 +39,15 @@ def test_shape_is_a_fixed_point_class_map(name):
 @given(ascii_names)
 def test_digit_tail_matches_regex(name):
     assert digit_tail(name) == len(re.search(r"[0-9]*$", name).group(0))
+
+
+@given(st.lists(names, max_size=5))
+def test_full_name_counts_words_of_two_letters_or_more(words):
+    name = " ".join(words)
+    expected = sum(1 for w in name.split() if sum(ch.isalpha() for ch in w) >= 2) >= 2
+    assert full_name(name) == expected
+    assert full_name(name + " 🎶 K.") == expected  # an emoji or an initial is not a word
+    assert full_name("\t".join(name.split())) == expected  # whitespace of any kind separates
 
 
 @given(names)
