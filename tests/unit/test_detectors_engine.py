@@ -823,6 +823,32 @@ def test_a_rare_template_value_bursting_hard_links_more_but_a_name_does_not():
     assert not linked(K["dname_sim"], 1.0, 1.0)  # a name bursting as hard: not
 
 
+def test_an_email_pattern_counts_at_a_shared_provider_unless_it_is_that_providers_habit():
+    # Engine._score_keys: the pattern of an address says nothing at a rare (private)
+    # domain, nor when it covers most of a provider's recent signups at the provider's
+    # usual rate (its habit); it counts when the provider itself bursts (_DOMAIN_BURST):
+    # then the pattern's share is the burst's
+    import numpy as np
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.signatures import Signature
+    sig = Signature([1, 2], [K["email_domain"], K["email_shape"]], ["", ""])
+
+    def shape_counts(a, e, p):
+        eng = Engine(seed=1)
+        eng._burst.counts = lambda keys, t, pri, pending=0.0: (np.array(a, float), np.array(e, float),
+                                                              np.array(p, float))
+        _, _, rar, _, ws, _ = eng._score_keys(sig, 100.0, 0.0)
+        return rar[1] > 0 and ws[1] > 0
+
+    assert not shape_counts([10, 8], [0.5, 0.01], [0.005, 1e-4])  # a private domain
+    assert not shape_counts([10, 8], [9, 0.01], [0.05, 1e-4])  # the provider's habit
+    assert shape_counts([40, 35], [9, 0.01], [0.05, 1e-4])  # the provider bursts with it
+    assert shape_counts([10, 2], [9, 0.01], [0.05, 1e-4])  # a minority pattern
+    # a domain the baseline expects less than one signup from (cold start: its share is
+    # the kind's prior) is not a provider bursting
+    assert not shape_counts([10, 8], [0.5, 0.01], [0.05, 1e-4])
+
+
 def test_a_full_display_name_bursting_hard_in_every_band_links_on_its_own():
     # Engine._links: the same first and last name stamped on signup after signup (every
     # LSH band of the display name bursting hard) gains like a template; a first name
