@@ -378,6 +378,7 @@ class Engine:
                 continue
             pi = p[i]
             c = kinds[i]
+            named = 0.0  # what a full display name gains here (recorded in ``gained``)
             if pi > 0.01:
                 # a common identity value links only while it bursts hard (through its latest carriers)
                 if ws[i] < _HOT_LINK or not _IS_ID[c]:
@@ -394,10 +395,7 @@ class Engine:
                                 x >= _HOT for k, x in zip(kinds, ws) if k == _DNAME)
                         if name_gain:
                             w *= _HOT_GAIN
-                            if gained is not None:
-                                for s in walk(keys[i], s0, t, None if pi < 1e-3 else 4, i):
-                                    if gained.get(s, 0.0) < w - w / _HOT_GAIN:
-                                        gained[s] = w - w / _HOT_GAIN
+                            named = w - w / _HOT_GAIN
             if w < 0.1:
                 continue
             # a common value only links through its latest carriers (in a burst, the wave)
@@ -405,6 +403,8 @@ class Engine:
                 key = s << 5 | c  # (carrier, kind) as one int: cheaper than a tuple
                 if per.get(key, 0.0) < w:
                     per[key] = w
+                if named and gained is not None and gained.get(s, 0.0) < named:
+                    gained[s] = named
         tot: dict = {}
         ident: set = set()
         for key, w in per.items():
