@@ -84,7 +84,6 @@ _HOT_GAIN = 1.25  # a rare template value bursting hard (weight >= _HOT) links t
 # display name gains only when it bursts in every band: see Engine._links)
 _GAINS = tuple(k.group == "id" and k.name not in ("uname_sim", "dname_sim") for k in KINDS)
 _DNAME = KIND_INDEX["dname_sim"]
-_DOMAIN_BURST = 3.0  # a mail provider arriving this many times its expected count (+3, expected >= 1): its dominant pattern is the burst's (:meth:`Engine._score_keys`)
 _BIO_ONLY = frozenset({"bio_sim"})  # the traits of a member that shares only a bio template (:meth:`Engine._bio_only`)
 _CALM_Z = 4.0  # a wave none of whose traits rose this many standard deviations above its rate is calm (:meth:`Engine._unhurried`)
 _WAVE_LINK_ONE = 0.7  # identity a signup must share with one member of a wave it links to through several (:meth:`Engine._wave_links`)
@@ -330,21 +329,15 @@ class Engine:
                 rar[i] = ws[i]
         # the shape of an address is set by whoever runs a private domain (campus,
         # company): it says something about the account only at a provider many people
-        # share; ignore it when the domain is rare, or when one pattern covers most of a
-        # domain's recent signups (that provider's habit), unless the domain, a provider
-        # the baseline expects signups from now (one or more), arrives at _DOMAIN_BURST
-        # times that or more: then the pattern's share is the burst's (a farm stamping one
-        # pattern on a provider's addresses). A domain the baseline has not learned yet
-        # (cold start) is not taken for a provider bursting.
+        # share; ignore it when the domain is rare
+        # (rare domain), or when one pattern covers most of a domain's recent signups
         kl = sig.kinds
-        el = e.tolist()
         if _EMAIL_DOMAIN in kl and _EMAIL_SHAPE in kl:
             d, sh = kl.index(_EMAIL_DOMAIN), kl.index(_EMAIL_SHAPE)
-            if p[d] < 0.01 or (al[d] >= 3.0 and al[sh] > 0.5 * al[d]
-                               and (el[d] < 1.0 or al[d] < _DOMAIN_BURST * el[d] + 3.0)):
+            if p[d] < 0.01 or (al[d] >= 3.0 and al[sh] > 0.5 * al[d]):
                 ws[sh] = 0.0
                 rar[sh] = 0.0
-        return keys, (al, el), rar, p.tolist(), ws, idx
+        return keys, (al, e.tolist()), rar, p.tolist(), ws, idx
 
     def _links(self, sig: Signature, t: float, rar: list, p: list, at: tuple, ws: list,
                display_name: Optional[str] = None, gained: Optional[dict] = None) -> dict:
