@@ -84,6 +84,7 @@ _HOT_GAIN = 1.25  # a rare template value bursting hard (weight >= _HOT) links t
 # display name gains only when it bursts in every band: see Engine._links)
 _GAINS = tuple(k.group == "id" and k.name not in ("uname_sim", "dname_sim") for k in KINDS)
 _DNAME = KIND_INDEX["dname_sim"]
+_EXPLAINED_FROM = 5  # members from which a lockstep wave keeps the most a shared origin explained of it (:meth:`Engine._features`)
 _BIO_ONLY = frozenset({"bio_sim"})  # the traits of a member that shares only a bio template (:meth:`Engine._bio_only`)
 _CALM_Z = 4.0  # a wave none of whose traits rose this many standard deviations above its rate is calm (:meth:`Engine._unhurried`)
 _WAVE_LINK_ONE = 0.7  # identity a signup must share with one member of a wave it links to through several (:meth:`Engine._wave_links`)
@@ -513,12 +514,23 @@ class Engine:
         return f"w{self._hasher.key_id('wave', f'{account_id}|{t!r}') & 0xFFFFFFFFFFFF:012x}"
 
     def _features(self, w: Wave, ev, match: float, size: Optional[int] = None) -> dict:
+        """The scorer's features of a wave. A lockstep wave of ``_EXPLAINED_FROM`` members
+        or more is as explained as a shared origin ever made it since it had that many
+        (:attr:`Wave.explained_peak`, kept by :meth:`_evaluate`): a crowd arriving from
+        one link acts on what the link points to, and the members of it that came without
+        the link (from an app: no referrer) dilute the link's share for a moment; at that
+        moment the crowd looked like a farm (fresh seed 121: a flash crowd's lockstep
+        wave scored 0.97 at 8 members while its link's share dipped to 0, and 19 of its
+        members were suspended)."""
         n = size if size is not None else w.size
         dur = max(60.0, w.last_seen - w.first_seen)
+        explained = ev.explained
+        if w.by_activity and n >= _EXPLAINED_FROM and w.explained_peak > explained:
+            explained = w.explained_peak
         return {"identity": ev.identity, "environment": ev.environment, "n_identity": ev.n_identity,
                 "log_size": math.log(max(n, 1)), "lockstep": w.lockstep, "match": match,
                 "rate": min(1.0, math.log1p(n * 60.0 / dur) / 4.0),
-                "coact": w.co_members, "coact_share": w.co_members / max(n, 1), "explained": ev.explained}
+                "coact": w.co_members, "coact_share": w.co_members / max(n, 1), "explained": explained}
 
     # ------------------------------------------------------------------ signup
     def _on_signup(self, ev: Signup) -> list[Decision]:
@@ -727,6 +739,8 @@ class Engine:
         """Re-score a wave and emit the decisions its new state calls for."""
         cfg = self.config
         ev = w.evidence()
+        if w.by_activity and w.size >= _EXPLAINED_FROM and ev.explained > w.explained_peak:
+            w.explained_peak = ev.explained
         f = self._features(w, ev, 1.0)
         score = self._scorer.score_one(f)
         w.score = score

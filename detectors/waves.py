@@ -134,7 +134,7 @@ class Wave:
                  "rep", "status", "suspended", "challenged", "spam_labels", "benign_labels", "lockstep",
                  "score", "confirmed", "cleared", "merged_into", "max_keys", "max_members", "dirty",
                  "flagged", "challenge_level", "label_confirmed", "top_z", "co_members", "by_activity", "deferred", "multi",
-                 "judged_size", "_ev")
+                 "judged_size", "explained_peak", "_ev")
 
     def __init__(self, wave_id: str, t: float, max_keys: int = 384, max_members: int = 1000):
         self.wave_id = wave_id
@@ -174,6 +174,7 @@ class Wave:
         self.deferred = False  # members held out of the baseline while the wave grows
         self.multi = False  # two kinds of trait or more carried it when last scored
         self.judged_size = 0  # its size when its members were last all judged (Engine._rejudge)
+        self.explained_peak = 0.0  # a lockstep wave: the most an origin explained of it once grown (Engine._features)
         self._ev: Optional[TraitEvidence] = None  # :meth:`evidence` of the current counts (None: stale)
 
     def __getstate__(self):
@@ -181,7 +182,7 @@ class Wave:
 
     def __setstate__(self, state):
         # a snapshot from before ``pbest``: every origin as specific as before
-        restore_slots(self, state, pbest=[0.0] * _N_KINDS, judged_size=0, _ev=None)
+        restore_slots(self, state, pbest=[0.0] * _N_KINDS, judged_size=0, explained_peak=0.0, _ev=None)
 
     # ------------------------------------------------------------------ growth
     def add_member(self, account_id: str, seq: int, t: float, keys: Iterable[int], kinds: Iterable[int],

@@ -1287,3 +1287,33 @@ def test_a_confirmed_lockstep_wave_keeps_suspending_members_that_join_by_acting_
     # a lockstep wave never confirmed does not suspend at that score
     v = e._new_lockstep_wave([slots[7]])
     assert e._join(v, [slots[7]], 2200.0) == [] and not v.confirmed
+
+
+def test_a_lockstep_wave_keeps_what_a_shared_origin_explained_of_it():
+    # Engine._features / _evaluate: once a lockstep wave has _EXPLAINED_FROM members, the
+    # most a shared origin explained of it is kept: a flash crowd's members that came
+    # without its link dilute the link's share for a moment, and at that moment the crowd
+    # looked like a farm (fresh seed 121). Signup waves and smaller lockstep waves are
+    # scored on what explains them now.
+    import detectors.engine as E
+    from detectors.signatures import KINDS
+    from detectors.waves import TraitEvidence, Wave
+    e = Engine(seed=1)
+    w = Wave("wl", 100.0)
+    w.by_activity = True
+    w.size = E._EXPLAINED_FROM
+    w.explained_peak = 0.5
+    ev = TraitEvidence([0.0] * len(KINDS), 0.0, 0.0, 0, explained=0.1)
+    assert e._features(w, ev, 1.0)["explained"] == 0.5  # kept
+    assert e._features(w, ev, 1.0, size=E._EXPLAINED_FROM - 1)["explained"] == 0.1  # too small yet
+    w.by_activity = False
+    assert e._features(w, ev, 1.0)["explained"] == 0.1  # a signup wave: as it is now
+    # _evaluate records the peak of a grown lockstep wave only
+    for by_activity, size, want in ((True, E._EXPLAINED_FROM, 0.7), (True, E._EXPLAINED_FROM - 1, 0.0),
+                                    (False, E._EXPLAINED_FROM, 0.0)):
+        w = Wave("wl2", 100.0)
+        w.by_activity, w.size = by_activity, size
+        w._ev = TraitEvidence([0.0] * len(KINDS), 0.0, 0.0, 0, explained=0.7)  # its current evidence
+        e._waves[w.wave_id] = w
+        e._evaluate(w, 200.0)
+        assert w.explained_peak == want
