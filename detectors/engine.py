@@ -84,6 +84,7 @@ _HOT_GAIN = 1.25  # a rare template value bursting hard (weight >= _HOT) links t
 # display name gains only when it bursts in every band: see Engine._links)
 _GAINS = tuple(k.group == "id" and k.name not in ("uname_sim", "dname_sim") for k in KINDS)
 _DNAME = KIND_INDEX["dname_sim"]
+_FOREIGN = 0.1  # a signup carrying less of a wave than this joins it only if it links to nothing stronger in no wave (:meth:`Engine._place`)
 _EXPLAINED_FROM = 5  # members from which a lockstep wave keeps the most a shared origin explained of it (:meth:`Engine._features`)
 _BIO_ONLY = frozenset({"bio_sim"})  # the traits of a member that shares only a bio template (:meth:`Engine._bio_only`)
 _CALM_Z = 4.0  # a wave none of whose traits rose this many standard deviations above its rate is calm (:meth:`Engine._unhurried`)
@@ -466,7 +467,10 @@ class Engine:
         return out
 
     def _place(self, sig: Signature, linked: dict, ws: list):
-        """Choose the wave a signup belongs to (read-only).
+        """Choose the wave a signup belongs to (read-only): the wave it links to or
+        carries the core keys of, ranked by how much of it it carries. A wave it carries
+        less than ``_FOREIGN`` of is not chosen if it links more strongly to signups in
+        no wave: it forms a wave with those (:meth:`_form`).
 
         Returns ``(wave, match, free_neighbour_seqs, waves_to_merge)``.
         """
@@ -488,7 +492,7 @@ class Engine:
                     wv = self._wave(wid)
                     if wv is not None and wv.wave_id not in cand:
                         cand[wv.wave_id] = 0.0
-        best, best_m, best_rank = None, 0.0, -1.0
+        best, best_m, best_rank, best_lw = None, 0.0, -1.0, 0.0
         scored = []
         for wid, lw in cand.items():
             wv = self._waves[wid]
@@ -502,7 +506,12 @@ class Engine:
             scored.append((wv, m, lw))
             rank = m + 0.05 * min(lw, 10.0)
             if rank > best_rank:
-                best, best_m, best_rank = wv, m, rank
+                best, best_m, best_rank, best_lw = wv, m, rank, lw
+        if best is not None and best_m < _FOREIGN and free and max(linked[s] for s in free) > best_lw:
+            # it carries almost none of that wave and links more strongly to signups in no
+            # wave: it forms a wave with those (one near-duplicate bio shared with a member
+            # does not make a company's onboarding part of a farm: fresh seed 136)
+            best = None
         merges = []
         if best is not None:
             for wv, m, lw in scored:

@@ -1317,3 +1317,30 @@ def test_a_lockstep_wave_keeps_what_a_shared_origin_explained_of_it():
         e._waves[w.wave_id] = w
         e._evaluate(w, 200.0)
         assert w.explained_peak == want
+
+
+def test_a_signup_carrying_almost_none_of_a_wave_joins_its_stronger_links_in_no_wave():
+    # Engine._place: a signup linked to one member of a farm's wave by a single trait the
+    # farm does not share (a near-duplicate "role @ company" bio) and more strongly to
+    # signups in no wave (its colleagues) forms a wave with those (fresh seed 136: a
+    # company's onboarding chained into a farm's wave and 98 of it were suspended); one
+    # that carries the wave's signature, or links to nothing stronger, joins the wave
+    import detectors.engine as E
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.signatures import Signature
+    e = Engine(seed=1)
+    w, member = _template_wave(e, "wfarm")
+    seqs = [member(f"m{i}", 100.0 + i) for i in range(12)]
+    for s in seqs:
+        e._recent.get(s).wave = w.wave_id
+    colleague = e._recent.add("c1", 150.0, [901], bytes([K["email_domain"]]))
+    stranger = Signature([777, 778], [K["bio_sim"], K["email_domain"]], ["", ""])
+    ws = [1.0, 1.0]
+
+    wave, m, free, _ = e._place(stranger, {seqs[0]: 1.0, colleague: 1.5}, ws)
+    assert wave is None and m < E._FOREIGN and free == [colleague]  # forms with its colleague
+    wave, _, _, _ = e._place(stranger, {seqs[0]: 1.0, colleague: 0.9}, ws)
+    assert wave is w  # nothing stronger in no wave: it joins the wave it links to
+    carrier = Signature([301, 302, 303], [K["bio_sim"], K["device"], K["uname_shape"]], ["", "", ""])
+    wave, m, _, _ = e._place(carrier, {seqs[0]: 1.0, colleague: 1.5}, [1.0] * 3)
+    assert wave is w and m >= E._FOREIGN  # it carries the wave's signature: it joins it
