@@ -818,8 +818,7 @@ class Engine:
             if acc is None or acc.exempt or not acc.coact:
                 continue
             if reasons is None:
-                reasons = wave_context(w.size, w.first_seen, w.traits(ev), w.top_z, w.lockstep, w.spam_labels,
-                                       w.co_members)
+                reasons = self._context(w, ev)
                 reasons.append(f"wave confirmed earlier; its score is now {score:.2f}, below the challenge "
                                f"threshold {self.config['challenge_threshold']:.2f}, but this account acted "
                                f"in lockstep with its members")
@@ -829,6 +828,11 @@ class Engine:
                     w.suspended += 1
                 out.append(d)
         return out
+
+    @staticmethod
+    def _context(w: Wave, ev) -> list[str]:
+        """The reason lines every member judged in one judgement of ``w`` shares."""
+        return wave_context(w.size, w.first_seen, w.traits(ev), w.top_z, w.lockstep, w.spam_labels, w.co_members)
 
     def _suspend_level(self, w: Wave, ev, score: float, size: Optional[int] = None) -> bool:
         """Whether a wave scored ``score`` (with evidence ``ev``) suspends its members.
@@ -929,8 +933,7 @@ class Engine:
                     acc.rejudge = True  # it carries a little of the wave: see _rejudge
                 continue
             if context is None:  # the same for every member
-                context = wave_context(w.size, w.first_seen, w.traits(ev), w.top_z, w.lockstep, w.spam_labels,
-                                       w.co_members)
+                context = self._context(w, ev)
             reasons = context + [score_reason(score, level, thr, m)]
             if tied and action == "suspend":
                 reasons.append(f"linked at signup as closely as a device or two shared templates to {_TIES} "
