@@ -1204,7 +1204,8 @@ class Engine:
         They form (or extend) a *lockstep wave*. Accounts already in a wave formed by
         their signups are left there: that wave's own lockstep tracker counts their
         activity, and a benign account that happens to co-act with a bot is not pulled
-        into the bot's wave.
+        into the bot's wave. An account placed in a lockstep wave at signup that acts
+        with another on targets that wave never linked on leaves it (:meth:`_acts_with`).
         """
         slots = []
         for acct in (a, b):
@@ -1213,15 +1214,17 @@ class Engine:
                 return []
             slots.append(slot)
         waves = []
+        shared = self._linker.shared(a, b)
         for slot in slots:
             wv = self._wave(slot.wave) if slot.wave is not None else None
             if slot.wave is not None and (wv is None or not wv.by_activity):
                 if not self._free(slot):
                     return []  # in a signup-formed (or closed) wave
                 wv = None  # a weak lookalike wave at signup: free to act in lockstep
+            elif wv is not None and not self._acts_with(wv, slot.account_id, shared):
+                wv = None  # placed in a lockstep wave at signup, acting on other things
             waves.append(wv)
         merged = False
-        shared = self._linker.shared(a, b)
         if waves[0] is None and waves[1] is None:
             w = self._acting_wave(shared, t)
             if w is None:
@@ -1242,6 +1245,26 @@ class Engine:
             return []
         self._mark_targets(w, shared, t)
         return self._join(w, slots, t, merged)
+
+    def _acts_with(self, w: Wave, account_id: str, shared: frozenset) -> bool:
+        """Does a member of lockstep wave ``w`` that links to another young account on
+        the targets ``shared`` act with ``w``? Yes if it acted in lockstep in ``w`` already
+        (:attr:`Account.coact`), or if ``w`` linked its own pairs on one of those targets
+        (:attr:`_act_targets`). A member that only joined ``w`` at signup (a link to one
+        member: fresh seed 161, a student whose bio was a near-duplicate of one farm
+        member's) and now acts with others on targets ``w`` never linked on acts with
+        them, not with ``w``: it leaves ``w`` for a wave of its own with them. Without
+        this, each of its classmates that followed their university with it joined the
+        farm's wave and was suspended with it (13 on fresh seed 161)."""
+        acc = self._policy.peek(account_id)
+        if acc is None or acc.coact:
+            return True
+        targets = self._act_targets
+        for k in shared:
+            got = targets.peek(k)
+            if got is not None and got[0] == w.wave_id:
+                return True
+        return False
 
     def _new_lockstep_wave(self, slots: list) -> Wave:
         """A new wave formed by what the accounts of ``slots`` did together."""

@@ -1344,3 +1344,46 @@ def test_a_signup_carrying_almost_none_of_a_wave_joins_its_stronger_links_in_no_
     carrier = Signature([301, 302, 303], [K["bio_sim"], K["device"], K["uname_shape"]], ["", "", ""])
     wave, m, _, _ = e._place(carrier, {seqs[0]: 1.0, colleague: 1.5}, [1.0] * 3)
     assert wave is w and m >= E._FOREIGN  # it carries the wave's signature: it joins it
+
+
+def test_a_signup_placed_in_a_lockstep_wave_acting_with_others_on_other_targets_leaves_it():
+    # fresh seed 161: a student whose bio was a near-duplicate of one farm member's was
+    # placed in the farm's lockstep wave at signup; each classmate that then followed the
+    # university with it joined the farm's wave. A member placed at signup that acts with
+    # a free account on targets the wave never linked on forms a wave with it instead; on
+    # the wave's own targets, or once it has acted in the wave, it brings its partner in
+    e = Engine(seed=1)
+    names = ["a0", "a1", "s", "c", "t", "d", "u", "f"]
+    for i, a in enumerate(names):
+        e.process(Signup(a, 100.0 + i, f"user_{a}_{i * 17}"))
+    k1, k2, k3, k4, k5, k6 = 11, 22, 33, 44, 55, 66
+    pairs = e._linker._pairs
+    pairs[("a0", "a1")] = {k1, k2}
+    e._coact("a0", "a1", 200.0)
+    farm = e._wave(e._policy.peek("a0").wave)
+    assert farm is not None and farm.by_activity
+
+    def place_at_signup(account_id: str) -> None:
+        slot = e._young_slot(account_id)
+        slot.wave = farm.wave_id
+        farm.add_member(account_id, slot.seq, slot.ts, [], [], [])
+        e._policy.track(account_id, farm.wave_id, slot.ts).match = 0.0
+
+    place_at_signup("s")
+    size = farm.size
+    pairs[("c", "s")] = {k3, k4}  # the classmates' targets, not the farm's
+    e._coact("s", "c", 300.0)
+    own = e._wave(e._policy.peek("s").wave)
+    assert own is not farm and own is e._wave(e._policy.peek("c").wave) and own.size == 2
+    assert farm.size == size and e._young_slot("s").wave == own.wave_id
+
+    place_at_signup("t")
+    pairs[("d", "t")] = {k1, k3}  # one of the farm's own targets
+    e._coact("t", "d", 300.0)
+    assert e._wave(e._policy.peek("d").wave) is farm
+
+    place_at_signup("u")
+    e._policy.peek("u").coact = True  # acted in lockstep in the farm's wave already
+    pairs[("f", "u")] = {k5, k6}  # targets nobody linked on
+    e._coact("u", "f", 300.0)
+    assert e._wave(e._policy.peek("f").wave) is farm
