@@ -55,6 +55,7 @@ _PRIOR = np.array([k.prior_p for k in KINDS], dtype=np.float64)
 _LINKW = tuple(k.link for k in KINDS)
 # near-duplicate texts (LSH bands of usernames, display names, bios): while one is
 # bursting it links like a rare value (see :meth:`Engine._score_keys`)
+_UA_KINDS = tuple(i for i, k in enumerate(KINDS) if k.name in ("ua", "ua_locale"))
 _TEXT = tuple(k.name in ("uname_sim", "dname_sim", "bio_sim") for k in KINDS)
 assert len(KINDS) <= 32  # a kind index fits in 5 bits (``Engine._links``)
 _IS_ID = tuple(k.group == "id" for k in KINDS)
@@ -69,6 +70,7 @@ _CARRY_EVIDENCE = 1.0  # wave evidence a member must carry through 1 identity tr
 _CARRY_TWO = 0.5  # ... or through 2+ independent identity traits
 _DEFER_GAP = 300.0  # a wave whose members arrive this often (s, on average) is still bursting
 _ORG_EXPLAINED = 0.9  # a wave this explained by 2+ kinds of origin, alike in one identity trait, is an organisation (:meth:`Engine._organisation`)
+_ORG_UA = 0.7  # a shared user agent weighing less than this is an organisation's browser build, not a trait (:meth:`Engine._organisation`)
 _HOT = 0.8  # a key weight this high at signup is a hard burst (:meth:`Engine._holding`)
 _HOLD = 3600.0  # seconds a hard burst is kept out of the baseline (:meth:`Engine._holding`)
 # kinds whose hard bursts are held: what a farm shares (its names, devices, client, network);
@@ -887,8 +889,21 @@ class Engine:
         look alike in one identity trait only (a "role @ company" bio): how an
         organisation's accounts look. On the prior alone it is challenged, never
         suspended; labels can confirm it. (A farm in one data centre shares a network
-        only.)"""
-        return not w.by_activity and ev.n_identity <= 1 and ev.explained >= _ORG_EXPLAINED
+        only.)
+
+        A shared user agent whose weight (burst x specificity, :attr:`Wave.wgt`) is
+        below ``_ORG_UA`` is not counted: the one browser build an organisation's managed
+        machines run is common, so its weight stays low, while a rare client shared by a
+        group is a farm's tool and counts (seed 3's wave u3, a rare app from one /24 with
+        one referrer: weight 0.9 and more). Counting it made fresh seed 184's company
+        onboarding ("chef @ meterenconsulting" bios, two offices, one Chrome build at
+        weight 0.43–0.56) alike in two identity traits, and 55 of its employees were
+        suspended."""
+        if w.by_activity or ev.explained < _ORG_EXPLAINED:
+            return False
+        st, wgt = ev.strength, w.wgt
+        common_ua = sum(1 for c in _UA_KINDS if st[c] >= 0.3 and wgt[c] < _ORG_UA)  # counted in n_identity
+        return ev.n_identity - common_ua <= 1
 
     def _decide(self, w: Wave, ev, f: dict, score: float, targets: Iterable, t: float, level: str, thr: float,
                 live: bool) -> list[Decision]:

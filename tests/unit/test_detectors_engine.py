@@ -596,12 +596,13 @@ def test_an_organisation_is_challenged_not_suspended_on_the_prior_alone():
     from detectors.signatures import KIND_INDEX as K
     from detectors.waves import Wave
 
-    def group(origin_kinds, id_kinds) -> Wave:
+    def group(origin_kinds, id_kinds, ua_weight: float = 1.0) -> Wave:
         w = Wave("w", t=0.0)
         kinds = [K[k] for k in origin_kinds + id_kinds]
+        ws = [ua_weight if k == "ua" else 1.0 for k in origin_kinds + id_kinds]
         for i in range(12):
             w.add_member(f"a{i}", seq=i, t=float(i), keys=[100 + c for c in kinds], kinds=kinds,
-                         ws=[1.0] * len(kinds), ps=[1e-4] * len(kinds))
+                         ws=ws, ps=[1e-4] * len(kinds))
         return w
 
     org = group(["ip24", "email_domain", "referrer"], ["bio_sim"])
@@ -610,6 +611,13 @@ def test_an_organisation_is_challenged_not_suspended_on_the_prior_alone():
     assert not Engine._organisation(farm, farm.evidence())
     templated = group(["ip24", "email_domain", "referrer"], ["bio_sim", "avatar"])
     assert not Engine._organisation(templated, templated.evidence())
+    # one common browser build on the company's machines (fresh seed 184) is not a second
+    # identity trait; one rare client is (a farm's tool)
+    browser = group(["ip24", "email_domain", "referrer"], ["bio_sim", "ua"], ua_weight=0.5)
+    ev = browser.evidence()
+    assert ev.n_identity == 2 and Engine._organisation(browser, ev)
+    tool = group(["ip24", "email_domain", "referrer"], ["bio_sim", "ua"], ua_weight=1.0)
+    assert not Engine._organisation(tool, tool.evidence())
 
 
 def test_two_small_lockstep_waves_linked_by_a_pair_become_one_but_large_ones_do_not():
