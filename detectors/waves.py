@@ -356,10 +356,28 @@ class Wave:
             n = self.size
         if n <= 0:
             return 0.0
-        cov = self.cov
-        terms = [share_factor(min(1.0, cov[c] / n)) * self.wmax[c] * origin_factor(self.pbest[c]) for c in _ORIGIN]
+        terms = [self.origin_term(c, n) for c in _ORIGIN]
         best = max(terms)
         return best if sum(1 for x in terms if x >= _ONE_ORIGIN) >= 2 else min(best, _ONE_ORIGIN)
+
+    def origin_term(self, c: int, n: Optional[int] = None) -> float:
+        """How far the shared values of origin kind ``c`` (a network, the mail domain, the
+        referrer) explain the wave of ``n`` members (default: its size), 0..1: the share
+        of members carrying one, times the most its values weighed, times how specific the
+        most shared one was (:func:`origin_factor`).
+
+        >>> from detectors.signatures import KIND_INDEX
+        >>> w = Wave("w1", t=0.0)
+        >>> for i in range(4):
+        ...     w.add_member(f"a{i}", seq=i, t=float(i), keys=[7], kinds=[KIND_INDEX["email_domain"]],
+        ...                  ws=[1.0], ps=[0.001])
+        >>> w.origin_term(KIND_INDEX["email_domain"]), w.origin_term(KIND_INDEX["referrer"])
+        (1.0, 0.0)
+        """
+        n = self.size if n is None else n
+        if n <= 0:
+            return 0.0
+        return share_factor(min(1.0, self.cov[c] / n)) * self.wmax[c] * origin_factor(self.pbest[c])
 
     def shared_kinds(self, keys: Iterable[int], kinds: Iterable[int], min_count: int,
                      ws: Optional[Iterable[float]] = None) -> dict:

@@ -618,6 +618,11 @@ def test_an_organisation_is_challenged_not_suspended_on_the_prior_alone():
     assert ev.n_identity == 2 and Engine._organisation(browser, ev)
     tool = group(["ip24", "email_domain", "referrer"], ["bio_sim", "ua"], ua_weight=1.0)
     assert not Engine._organisation(tool, tool.evidence())
+    # explained as much by one network and one link, but with no mail domain of its own
+    # (fresh seed 162: a data centre behind one referrer, addresses at a big provider)
+    no_domain = group(["ip24", "referrer"], ["bio_sim"])
+    ev = no_domain.evidence()
+    assert ev.explained >= 0.9 and not Engine._organisation(no_domain, ev)
 
 
 def test_two_small_lockstep_waves_linked_by_a_pair_become_one_but_large_ones_do_not():
