@@ -53,9 +53,9 @@ __all__ = ["Engine", "Assessment"]
 
 _PRIOR = np.array([k.prior_p for k in KINDS], dtype=np.float64)
 _LINKW = tuple(k.link for k in KINDS)
+_UA_KINDS = tuple(i for i, k in enumerate(KINDS) if k.name in ("ua", "ua_locale"))  # a user agent alone and with the locale
 # near-duplicate texts (LSH bands of usernames, display names, bios): while one is
 # bursting it links like a rare value (see :meth:`Engine._score_keys`)
-_UA_KINDS = tuple(i for i, k in enumerate(KINDS) if k.name in ("ua", "ua_locale"))
 _TEXT = tuple(k.name in ("uname_sim", "dname_sim", "bio_sim") for k in KINDS)
 assert len(KINDS) <= 32  # a kind index fits in 5 bits (``Engine._links``)
 _IS_ID = tuple(k.group == "id" for k in KINDS)
