@@ -47,19 +47,19 @@ from detectors.policy import CHALLENGED, NONE, SUSPENDED, Policy
 from detectors.recent import RecentIndex
 from detectors.scoring import FEATURES, WaveScorer
 from detectors.signatures import KIND_INDEX, KINDS, Signature, SignatureExtractor, full_name
-from detectors.waves import Wave
+from detectors.waves import ID_TRAIT_MIN, Wave
 
 __all__ = ["Engine", "Assessment"]
 
 _PRIOR = np.array([k.prior_p for k in KINDS], dtype=np.float64)
 _LINKW = tuple(k.link for k in KINDS)
-_UA_KINDS = tuple(i for i, k in enumerate(KINDS) if k.name in ("ua", "ua_locale"))  # a user agent alone and with the locale
 # near-duplicate texts (LSH bands of usernames, display names, bios): while one is
 # bursting it links like a rare value (see :meth:`Engine._score_keys`)
 _TEXT = tuple(k.name in ("uname_sim", "dname_sim", "bio_sim") for k in KINDS)
 assert len(KINDS) <= 32  # a kind index fits in 5 bits (``Engine._links``)
 _IS_ID = tuple(k.group == "id" for k in KINDS)
 _EMAIL_DOMAIN = KIND_INDEX["email_domain"]
+_UA_KINDS = (KIND_INDEX["ua"], KIND_INDEX["ua_locale"])  # a user agent alone and with the locale
 _FULL_SURPRISE = 6.0  # -log10 P: a one-in-a-million count gives a key its full weight
 _EMAIL_SHAPE = KIND_INDEX["email_shape"]
 # trait groups for "carried by two kinds of trait": near-identical texts (names, bio) are
@@ -911,7 +911,7 @@ class Engine:
         if w.by_activity or ev.explained < _ORG_EXPLAINED or w.origin_term(_EMAIL_DOMAIN) < _ORG_DOMAIN:
             return False
         st, wgt = ev.strength, w.wgt
-        common_ua = sum(1 for c in _UA_KINDS if st[c] >= 0.3 and wgt[c] < _ORG_UA)  # counted in n_identity
+        common_ua = sum(1 for c in _UA_KINDS if st[c] >= ID_TRAIT_MIN and wgt[c] < _ORG_UA)  # counted in n_identity
         return ev.n_identity - common_ua <= 1
 
     def _decide(self, w: Wave, ev, f: dict, score: float, targets: Iterable, t: float, level: str, thr: float,

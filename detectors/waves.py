@@ -25,7 +25,7 @@ from typing import Iterable, Optional
 from detectors.bounded import restore_slots
 from detectors.signatures import KIND_INDEX, KINDS
 
-__all__ = ["Wave", "TraitEvidence", "share_factor", "burst_factor", "specificity"]
+__all__ = ["Wave", "TraitEvidence", "share_factor", "burst_factor", "specificity", "ID_TRAIT_MIN"]
 
 _N_KINDS = len(KINDS)
 _ID = tuple(i for i, k in enumerate(KINDS) if k.group == "id")
@@ -53,6 +53,7 @@ def share_factor(share: float) -> float:
 
 
 _ONE_ORIGIN = 0.5  # most that one kind of shared origin alone explains (:meth:`Wave.explained`)
+ID_TRAIT_MIN = 0.3  # strength from which an identity kind counts in :attr:`TraitEvidence.n_identity`
 
 
 def origin_factor(p: float) -> float:
@@ -340,7 +341,7 @@ class Wave:
         # and "Krzysztof": a crowd from one country shares first names): the weaker counts half
         ident = sum([strength[c] for c in _ID]) - 0.5 * min(strength[_UNAME_SIM], strength[_DNAME_SIM])
         env = sum([strength[c] for c in _ENV])
-        n_id = sum(1 for c in _ID if strength[c] >= 0.3)
+        n_id = sum(1 for c in _ID if strength[c] >= ID_TRAIT_MIN)
         return TraitEvidence(strength, ident, env, n_id, self.explained(n))
 
     def explained(self, n: Optional[int] = None) -> float:
