@@ -56,8 +56,15 @@ _LINKW = tuple(k.link for k in KINDS)
 # near-duplicate texts (LSH bands of usernames, display names, bios): while one is
 # bursting it links like a rare value (see :meth:`Engine._score_keys`)
 _TEXT = tuple(k.name in ("uname_sim", "dname_sim", "bio_sim") for k in KINDS)
+# kinds that link only while they burst, however rare their values: the site a bio links to.
+# People link to their own pages on a few big services; a site a farm appends to every bio
+# arrives far more often than its baseline says (see :meth:`Engine._score_keys`)
+_BURST_ONLY = tuple(k.name == "bio_link" for k in KINDS)
 assert len(KINDS) <= 32  # a kind index fits in 5 bits (``Engine._links``)
 _IS_ID = tuple(k.group == "id" for k in KINDS)
+# the kind a link through each kind counts as (:meth:`Engine._links`): a bio and the site it
+# links to are one trait, the stronger link counts (a farm's bio template carries its link)
+_LINK_SLOT = tuple(KIND_INDEX["bio_sim"] if k.name == "bio_link" else i for i, k in enumerate(KINDS))
 _EMAIL_DOMAIN = KIND_INDEX["email_domain"]
 _UA_KINDS = (KIND_INDEX["ua"], KIND_INDEX["ua_locale"])  # a user agent alone and with the locale
 _FULL_SURPRISE = 6.0  # -log10 P: a one-in-a-million count gives a key its full weight
@@ -65,7 +72,7 @@ _EMAIL_SHAPE = KIND_INDEX["email_shape"]
 # trait groups for "carried by two kinds of trait": near-identical texts (names, bio) are
 # one trait; referrer, locale and flow are what crowds share and count for nothing
 _TRAIT_GROUP = tuple("" if k.name in ("referrer", "locale", "flow") else
-                     "text" if k.name in ("uname_sim", "dname_sim", "bio_sim") else k.name for k in KINDS)
+                     "text" if k.name in ("uname_sim", "dname_sim", "bio_sim", "bio_link") else k.name for k in KINDS)
 _CARRY_EVIDENCE = 1.0  # wave evidence a member must carry through 1 identity trait (:meth:`Engine._carries`)
 _CARRY_TWO = 0.5  # ... or through 2+ independent identity traits
 _DEFER_GAP = 300.0  # a wave whose members arrive this often (s, on average) is still bursting
@@ -329,8 +336,11 @@ class Engine:
         # a near-duplicate text arriving far more often than its baseline says is
         # specific *now* (MIDAS: what bursts links), however common texts of its kind
         # are a priori: accounts sharing a bio template in a burst link on it alone
+        # (a bio's link links only that way: :data:`_BURST_ONLY`)
         for i, c in enumerate(sig.kinds):
             if _TEXT[c] and ws[i] > rar[i]:
+                rar[i] = ws[i]
+            elif _BURST_ONLY[c]:
                 rar[i] = ws[i]
         # the shape of an address is set by whoever runs a private domain (campus,
         # company): it says something about the account only at a provider many people
@@ -398,7 +408,7 @@ class Engine:
                 continue
             # a common value only links through its latest carriers (in a burst, the wave)
             for s in walk(keys[i], s0, t, None if pi < 1e-3 else 4, i):
-                key = s << 5 | c  # (carrier, kind) as one int: cheaper than a tuple
+                key = s << 5 | _LINK_SLOT[c]  # (carrier, kind) as one int: cheaper than a tuple
                 if per.get(key, 0.0) < w:
                     per[key] = w
                 if named and gained is not None and gained.get(s, 0.0) < named:

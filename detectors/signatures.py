@@ -33,7 +33,7 @@ from detectors.bounded import Memo
 from detectors.keyed import KeyedHasher
 from detectors.minhash import MinHashLSH, normalize_text
 
-__all__ = ["Kind", "KINDS", "KIND_INDEX", "Signature", "SignatureExtractor",
+__all__ = ["Kind", "KINDS", "KIND_INDEX", "Signature", "SignatureExtractor", "bio_links",
            "username_shape", "coarse_shape", "collapse_shape", "digit_tail", "full_name", "ip_prefixes", "referrer_host"]
 
 
@@ -76,6 +76,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("referrer", "env", 0.3, 0.4, 1 / 10, "referrer", 0.7),
     Kind("locale", "env", 0.0, 0.1, 1 / 10, "country and language", 0.3),
     Kind("flow", "env", 0.0, 0.05, 1 / 3, "signup flow", 0.2),
+    # the site a bio links to (:func:`bio_links`); the bio's text and its link are one trait
+    Kind("bio_link", "id", 0.8, 1.0, 1e-3, "bio link", 0.8),
 )
 KIND_INDEX = {k.name: i for i, k in enumerate(KINDS)}
 _K = KIND_INDEX
@@ -86,6 +88,11 @@ _MASK48 = ((1 << 48) - 1) << 80
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _IPV4_ASCII = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\Z")
 _IPV6_FULL = re.compile(r"[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){7}\Z")
+# a host name in free text: labels of letters, digits and hyphens, a top-level domain of
+# letters, not part of an e-mail address or a longer word, with or without a scheme
+_LINK = re.compile(r"(?<![@\w.-])(?:https?://)?(?:www\.)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,12})"
+                   r"(?=[/\s?#:]|$)", re.IGNORECASE)
+_MAX_LINKS = 3  # hosts kept per bio
 _REF_HOST = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^@/?#]*@)?([^/?#:]+)")
 
 
@@ -260,6 +267,31 @@ def referrer_host(ref: str) -> str:
     return (m.group(1) if m else ref).lower()[:64]
 
 
+def bio_links(bio: str) -> list[str]:
+    """The sites a bio links to: the host of each link, lower case, without ``www.``,
+    at most three, in order. An e-mail address is not a link.
+
+    A farm that writes each bio differently (copied from real profiles) may still
+    append its own site to every one; people link to their own pages on a few big
+    services (a video channel, a link-in-bio page), each of which many carry.
+
+    >>> bio_links("lurker → https://Marterme.info/?ref=5 | ig: www.instagram.com/ann")
+    ['marterme.info', 'instagram.com']
+    >>> bio_links("bookings: ann@gmail.com"), bio_links("Shop: bearcrafts.com ✨"), bio_links("no link")
+    ([], ['bearcrafts.com'], [])
+    """
+    out: list = []
+    if "." not in bio:
+        return out
+    for m in _LINK.finditer(bio):
+        host = m.group(1).lower()[:64]
+        if host not in out:
+            out.append(host)
+            if len(out) == _MAX_LINKS:
+                break
+    return out
+
+
 def referrer_key(ref: str) -> str:
     """A referrer without its scheme and fragment (kept only as a keyed hash): a link
     shared by a TV show (``youtube.com/watch?v=...``) is one referrer, all of
@@ -422,6 +454,9 @@ class SignatureExtractor:
             nb = normalize_text(s.bio)
             lsh.append(("bio_sim", nb, f"bio template “{_clip(nb, 40)}”"))
         parts += self._lsh_traits(lsh)
+        if s.bio:
+            for host in bio_links(s.bio):
+                parts.append(cache.lookup(("bio_link", host), trait, "bio_link", host, f"bio link {host}"))
         if s.email:
             local, _, domain = s.email.rpartition("@")
             domain = domain.lower()

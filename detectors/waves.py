@@ -36,11 +36,13 @@ _WAVE_W = tuple(k.wave for k in KINDS)
 _ORIGIN = tuple(i for i, k in enumerate(KINDS) if k.name in ("ip24", "ip48", "email_domain", "referrer"))
 # independent identity traits: kinds derived from one field (a username's shape, pattern and
 # near-duplicates; a user agent alone and with the locale) are one trait
-_ID_TRAIT = tuple(("username" if k.name.startswith("uname_") else "ua" if k.name.startswith("ua") else k.name)
+_ID_TRAIT = tuple(("username" if k.name.startswith("uname_") else "ua" if k.name.startswith("ua")
+                   else "bio_sim" if k.name == "bio_link" else k.name)
                   if k.group == "id" else "" for k in KINDS)
 
 
 _UNAME_SIM, _DNAME_SIM = KIND_INDEX["uname_sim"], KIND_INDEX["dname_sim"]
+_BIO_SIM, _BIO_LINK = KIND_INDEX["bio_sim"], KIND_INDEX["bio_link"]
 
 
 def share_factor(share: float) -> float:
@@ -339,9 +341,12 @@ class Wave:
                 strength[c] = _WAVE_W[c] * (1.0 if share >= 0.75 else (share - 0.25) * 2.0) * wg
         # a username and a display name alike across a wave are often one name ("krzysztof_6349"
         # and "Krzysztof": a crowd from one country shares first names): the weaker counts half
-        ident = sum([strength[c] for c in _ID]) - 0.5 * min(strength[_UNAME_SIM], strength[_DNAME_SIM])
+        # a bio template and the site it links to are one trait (a farm's template carries its
+        # link; a farm that copies real bios appends its link): the stronger counts
+        bio = min(strength[_BIO_SIM], strength[_BIO_LINK])
+        ident = sum([strength[c] for c in _ID]) - 0.5 * min(strength[_UNAME_SIM], strength[_DNAME_SIM]) - bio
         env = sum([strength[c] for c in _ENV])
-        n_id = sum(1 for c in _ID if strength[c] >= ID_TRAIT_MIN)
+        n_id = sum(1 for c in _ID if strength[c] >= ID_TRAIT_MIN) - (bio >= ID_TRAIT_MIN)
         return TraitEvidence(strength, ident, env, n_id, self.explained(n))
 
     def explained(self, n: Optional[int] = None) -> float:

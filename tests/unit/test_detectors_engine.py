@@ -1400,3 +1400,87 @@ def test_a_signup_placed_in_a_lockstep_wave_acting_with_others_on_other_targets_
     pairs[("f", "u")] = {k5, k6}  # targets nobody linked on
     e._coact("u", "f", 300.0)
     assert e._wave(e._policy.peek("f").wave) is farm
+
+
+def test_a_farm_appending_its_site_to_copied_bios_is_caught_and_bio_links_to_big_services_are_not():
+    """A farm that copies real bios (each member's different) and appends its own site to
+    every one shares nothing else: the site, arriving far above its baseline, links the
+    farm into a wave (:data:`detectors.engine._BURST_ONLY`). People who link to their own pages on
+    a few big services (a video channel, a link-in-bio page) share those services at
+    their usual rate, and one of them may share a bio with the farm: they are left alone."""
+    import random
+    r = random.Random(11)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+
+    def word(n):
+        return "".join(r.choice(letters) for _ in range(n))
+
+    real = ["love and light", "lurker", "coffee first", "be kind", "carpe diem", "just here to learn",
+            "music is life", "dog person", "student", "here for the memes"]
+    services = ["youtube.com/c/{}", "linktr.ee/{}", "twitch.tv/{}"]
+    t, events = 1_500_000_000.0, []
+    for i in range(600):  # organic, one signup a minute; one in five links a page on a big service
+        t += r.expovariate(1 / 60)
+        h = word(r.randint(5, 9))
+        bio = r.choice(real) + (" " + r.choice(services).format(h) if r.random() < 0.2 else "")
+        events.append(Signup(f"o{i}", t, h + str(r.randint(0, 99)), display_name=word(6).title(), bio=bio,
+                             lang="en"))
+    for i in range(60):  # the farm: 60 in about 20 minutes, everything else as organic as the rest
+        t += r.uniform(5, 35)
+        h = word(r.randint(5, 9))
+        events.append(Signup(f"w{i}", t, h + str(r.randint(0, 99)), display_name=word(6).title(),
+                             bio=f"{r.choice(real)} 👉 https://promo-site.example/?ref={r.randint(1000, 99999)}",
+                             lang="en"))
+        if i % 6 == 0:  # organic signups keep coming during the farm, linking to the big services
+            t += 1.0
+            h = word(r.randint(5, 9))
+            events.append(Signup(f"p{i}", t, h + str(r.randint(0, 99)), display_name=word(6).title(),
+                                 bio=f"{r.choice(real)} {r.choice(services).format(h)}", lang="en"))
+    out = run(Engine(seed=3), events)
+    acted = {d.account_id for d in out if d.action in ("suspend", "challenge")}
+    assert len({a for a in acted if a.startswith("w")}) >= 30  # one trait: a wave, challenged
+    assert not {a for a in acted if a[0] in "op"}
+
+
+def test_a_bio_and_the_site_it_links_to_are_one_trait():
+    # Engine._links: a signup sharing a bio template and its link with a recent signup is
+    # linked by the stronger of the two, not their sum (a farm's template carries its link);
+    # the same bio with a device is two traits. Wave._evidence counts them once as well.
+    import numpy as np
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.signatures import Signature
+    from detectors.waves import Wave
+
+    def linked(kinds):
+        e = Engine(seed=1)
+        keys = list(range(31, 31 + len(kinds)))
+        arr = np.array(keys, dtype=np.uint64)
+        seq = e._recent.add("a", 100.0, arr, bytes(kinds), e._recent.lookup(arr))
+        s = Signature(keys, kinds, [""] * len(kinds))
+        n = len(kinds)
+        return seq in e._links(s, 110.0, [0.7] * n, [1e-4] * n, e._recent.lookup(arr), [0.5] * n)
+
+    assert not linked([K["bio_sim"], K["bio_link"]])  # 0.7, not 0.7 + 0.56
+    assert linked([K["bio_sim"], K["device"]])
+    w = Wave("w", 0.0)
+    for i in range(6):
+        w.add_member(f"a{i}", i, float(i), [1, 2], [K["bio_sim"], K["bio_link"]], [1.0, 1.0])
+    ev = w.evidence()
+    assert ev.n_identity == 1
+    assert ev.identity == pytest.approx(max(ev.strength[K["bio_sim"]], ev.strength[K["bio_link"]]))
+
+
+def test_a_bio_link_links_only_while_it_bursts():
+    # Engine._score_keys: however rare a site is in the baseline, it links by its burst
+    # weight only (people link to their own pages on big services, each carried by many)
+    from detectors.signatures import KINDS
+    e = Engine(seed=1)
+    t = 0.0
+    for i in range(400):  # one signup in 40 links to the same video service
+        t += 30.0
+        e.process(Signup(f"o{i}", t, f"user{i}", bio="hello" + (" youtube.com/c/x" if i % 40 == 0 else "")))
+    sig = e._extract.extract(Signup("probe", t + 30.0, "probe", bio="hi youtube.com/c/probe"))
+    _, _, rar, p, ws, _ = e._score_keys(sig, t + 30.0, 0.0)
+    i = [KINDS[c].name for c in sig.kinds].index("bio_link")
+    assert p[i] < 0.01  # rare enough to link by rarity, were it any other kind
+    assert rar[i] == ws[i] < 0.3

@@ -10,7 +10,7 @@ from streams.contract import Signup
 
 from detectors.keyed import KeyedHasher
 from detectors.minhash import MinHashLSH, normalize_text
-from detectors.signatures import (SignatureExtractor, coarse_shape, digit_tail, full_name, ip_prefixes,
+from detectors.signatures import (SignatureExtractor, bio_links, coarse_shape, digit_tail, full_name, ip_prefixes,
                                   referrer_key, username_shape)
 
 names = st.text(min_size=1, max_size=64)
@@ -135,3 +135,12 @@ def test_keys_depend_on_the_secret(username, email):
     a = SignatureExtractor(KeyedHasher(seed=1), seed=1).extract(Signup("a", 0.0, username, email=email))
     b = SignatureExtractor(KeyedHasher(seed=2), seed=1).extract(Signup("a", 0.0, username, email=email))
     assert set(a.keys).isdisjoint(b.keys)
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="."), max_size=60),
+       st.lists(st.from_regex(r"[a-z0-9]{1,8}\.(com|info|ee|io)", fullmatch=True), max_size=5))
+def test_bio_links_are_the_first_three_hosts_in_lower_case(text, hosts):
+    bio = " ".join([text] + [f"https://{h.upper()}/x?ref=1" for h in hosts])
+    assert bio_links(bio) == list(dict.fromkeys(hosts))[:3]
+    if hosts:  # an e-mail address is not a link
+        assert bio_links(f"{text} mail me: {hosts[0]}@gmail.com") == []
