@@ -677,8 +677,8 @@ def test_policy_accounts_from_snapshots_before_lock_key_restore():
     assert old.lock_key is None and old.coact and old.wave == "w1"
 
 
-def _household(gap: float) -> dict:
-    """Six accounts of one household (one tablet, one home network, one person's names
+def _household(gap: float, n: int = 6) -> dict:
+    """``n`` accounts of one household (one tablet, one home network, one person's names
     and bio) ``gap`` seconds apart, after ordinary traffic; their decisions."""
     import random
     r = random.Random(1)
@@ -688,7 +688,7 @@ def _household(gap: float) -> dict:
         t += 9.0
         e.process(Signup(f"o{i}", t, f"user{r.randrange(10**6)}", device_id=f"d{i}", ip=f"10.{i % 200}.{i % 7}.{i}"))
     out = []
-    for i, tail in enumerate(("", "_alt", "x", "2", "_priv", "bkp")):
+    for i, tail in enumerate(("", "_alt", "x", "2", "_priv", "bkp")[:n]):
         out += e.process(Signup(f"h{i}", t + 60 + gap * i, f"maria_lopez{tail}", display_name="Maria Lopez",
                                 device_id="family-tablet", ip="84.12.7.33", bio="coffee, books and long walks"))
     return {d.account_id: d.action for d in out}
@@ -701,6 +701,18 @@ def test_a_calm_slow_small_wave_is_challenged_and_the_same_wave_in_a_burst_suspe
     slow, fast = _household(600.0), _household(5.0)
     assert slow and "suspend" not in slow.values()
     assert set(fast) == {f"h{i}" for i in range(6)} and set(fast.values()) == {"suspend"}
+
+
+def test_a_calm_small_wave_is_challenged_however_fast_it_came(monkeypatch):
+    # Engine._unhurried, _CALM_SIZE: four accounts of one person on one tablet within a
+    # minute: not slow, but nothing they share stands out 4 standard deviations (fresh
+    # seeds 184, 204, 206): challenged on the prior alone. Six as fast do stand out
+    # (the test above), and without the size rule the four are suspended
+    import detectors.engine as engine_mod
+    four = _household(20.0, n=4)
+    assert set(four) == {f"h{i}" for i in range(4)} and set(four.values()) == {"challenge"}
+    monkeypatch.setattr(engine_mod, "_CALM_SIZE", 0)
+    assert set(_household(20.0, n=4).values()) == {"suspend"}
 
 
 def test_wave_evidence_is_kept_only_while_its_counts_stand():
@@ -895,6 +907,7 @@ def _template_wave(e, wave_id):
     kinds = [K["bio_sim"], K["device"], K["uname_shape"]]
     keys = [301, 302, 303]
     w = Wave(wave_id, 100.0)
+    w.zmax[K["device"]] = 10.0  # its device bursts (a calm small wave is not suspended: Engine._unhurried)
     e._waves[w.wave_id] = w
 
     def member(acct, t):
