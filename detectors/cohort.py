@@ -36,7 +36,7 @@ from typing import Optional
 
 from detectors.bounded import LRUDict, Memo
 from detectors.keyed import KeyedHasher
-from detectors.minhash import MinHashLSH, normalize_text
+from detectors.minhash import MinHashLSH, normalize_text, strip_links
 from detectors.recent import RecentIndex
 
 __all__ = ["CoActivityLinker", "binomial_surprise"]
@@ -156,12 +156,17 @@ class CoActivityLinker:
         if target:
             b = target.encode("utf-8", "surrogatepass")
             out.append((zlib.crc32(b, self._s1) << 32) | zlib.crc32(b, self._s2))
-        if text and len(text) >= self.min_text:
+        if text:
             out += self._memo.lookup(text, self._text_keys, text)
         return out
 
     def _text_keys(self, text: str) -> tuple:
-        # a tuple (memoised): the garbage collector stops tracking a tuple of ints
+        # a tuple (memoised): the garbage collector stops tracking a tuple of ints.
+        # Posts alike in their words, not their links: a crowd sharing one page ends many
+        # different sentences with the same long link (:func:`strip_links`)
+        text = strip_links(text)
+        if len(text.strip()) < self.min_text:  # a post that is little more than a link: no text keys
+            return ()
         sig = self._lsh.signature(normalize_text(text))
         return tuple([self._hasher.bytes_id("text", b) for b in self._lsh.bands_of(sig)])
 

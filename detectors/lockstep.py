@@ -23,7 +23,7 @@ from typing import Optional
 
 from detectors.bounded import LRUDict, Memo
 from detectors.keyed import KeyedHasher
-from detectors.minhash import MinHashLSH, normalize_text
+from detectors.minhash import MinHashLSH, normalize_text, strip_links
 
 __all__ = ["LockstepTracker"]
 
@@ -76,7 +76,8 @@ class LockstepTracker:
         out = []
         if target:
             out.append(self._hasher.key_id("target", target))
-        if text and len(text) >= self.min_text:
+        text = strip_links(text) if text else text  # posts alike in their words, not their links
+        if text and len(text.strip()) >= self.min_text:
             sig = self._lsh.signature(normalize_text(text))
             out.extend(self._hasher.bytes_id("text", b) for b in self._lsh.bands_of(sig))
         return tuple(out)  # memoised: the garbage collector stops tracking a tuple of ints

@@ -25,9 +25,10 @@ import re
 import numpy as np
 from numpy._core.multiarray import correlate2 as _correlate_valid  # ``np.correlate`` without its wrapper (mode 0: "valid")
 
-__all__ = ["MinHashLSH", "normalize_text"]
+__all__ = ["MinHashLSH", "normalize_text", "strip_links"]
 
 _DIGITS = re.compile(r"\d+")
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _P1 = np.uint64(0x9E3779B97F4A7C15)
 _P2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _SHIFT32 = np.array(32, dtype=np.uint64)
@@ -48,6 +49,18 @@ def normalize_text(s: str) -> str:
     # ``str.split()`` splits where the regex ``\s`` matches (both ``Py_UNICODE_ISSPACE``): as
     # ``re.sub(r"\s+", " ", ...).strip()``, a third cheaper
     return " ".join(_DIGITS.sub("0", s.lower()).split())
+
+
+def strip_links(s: str) -> str:
+    """``s`` without its links (``http://``, ``https://`` or ``www.`` up to the next space).
+
+    Near-duplicate *posts* are compared on their words: a long link that many posts end
+    with (a crowd sharing one page) would otherwise make different sentences look alike.
+
+    >>> strip_links("what a goal!! https://news.example.com/live?id=7 wow")
+    'what a goal!!   wow'
+    """
+    return _LINK.sub(" ", s)
 
 
 class MinHashLSH:

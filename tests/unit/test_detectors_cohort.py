@@ -150,3 +150,17 @@ def test_a_long_near_identical_text_counts_as_two_shared_targets():
                            long_text=len(offer) + 1)
     lk2.learn_one("a", 100.0, text=offer)
     assert lk2.learn_one("b", 130.0, text=offer.replace("800", "900")) == []
+
+
+def test_posts_are_alike_in_their_words_not_their_links():
+    # strip_links: a crowd sharing one page ends many different sentences with the same
+    # long link; the text keys of a post (co-activity and the waves' lockstep tracker)
+    # come from its words, and a post that is little more than a link has none
+    from detectors.lockstep import LockstepTracker
+    lk, tr = CoActivityLinker(seed=1), LockstepTracker(seed=1)
+    for keys in (lambda x: lk.targets(None, x), lambda x: tr._target_keys(None, x)):
+        goal = keys("what a goal, unbelievable finish!! https://tv-show.example.com/live/final?id=77")
+        assert goal and goal == keys("what a goal, unbelievable finish!! https://another.example/x")
+        other = keys("my cat just knocked the plant over again https://tv-show.example.com/live/final?id=77")
+        assert not set(goal) & set(other)
+        assert not keys("🔥 https://tv-show.example.com/live/final?id=77 🔥")
