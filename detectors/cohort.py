@@ -36,7 +36,7 @@ from typing import Optional
 
 from detectors.bounded import LRUDict, Memo
 from detectors.keyed import KeyedHasher
-from detectors.minhash import MinHashLSH, normalize_text, strip_links
+from detectors.minhash import MinHashLSH, post_words
 from detectors.recent import RecentIndex
 
 __all__ = ["CoActivityLinker", "binomial_surprise"]
@@ -156,18 +156,18 @@ class CoActivityLinker:
         if target:
             b = target.encode("utf-8", "surrogatepass")
             out.append((zlib.crc32(b, self._s1) << 32) | zlib.crc32(b, self._s2))
-        if text:
+        if text and len(text) >= self.min_text:  # (without its links it is shorter still)
             out += self._memo.lookup(text, self._text_keys, text)
         return out
 
     def _text_keys(self, text: str) -> tuple:
         # a tuple (memoised): the garbage collector stops tracking a tuple of ints.
         # Posts alike in their words, not their links: a crowd sharing one page ends many
-        # different sentences with the same long link (:func:`strip_links`)
-        text = strip_links(text)
-        if len(text.strip()) < self.min_text:  # a post that is little more than a link: no text keys
+        # different sentences with the same long link (:func:`~detectors.minhash.post_words`)
+        words = post_words(text, self.min_text)
+        if not words:  # a post that is little more than a link: no text keys
             return ()
-        sig = self._lsh.signature(normalize_text(text))
+        sig = self._lsh.signature(words)
         return tuple([self._hasher.bytes_id("text", b) for b in self._lsh.bands_of(sig)])
 
     def _count(self, key: int, t: float) -> float:

@@ -46,7 +46,7 @@ from detectors.lockstep import LockstepTracker
 from detectors.policy import CHALLENGED, NONE, SUSPENDED, Policy
 from detectors.recent import RecentIndex
 from detectors.scoring import FEATURES, WaveScorer
-from detectors.signatures import KIND_INDEX, KINDS, Signature, SignatureExtractor, full_name
+from detectors.signatures import KIND_INDEX, KINDS, PART_OF, Signature, SignatureExtractor, full_name
 from detectors.waves import ID_TRAIT_MIN, Wave
 
 __all__ = ["Engine", "Assessment"]
@@ -62,9 +62,9 @@ _TEXT = tuple(k.name in ("uname_sim", "dname_sim", "bio_sim") for k in KINDS)
 _BURST_ONLY = tuple(k.name == "bio_link" for k in KINDS)
 assert len(KINDS) <= 32  # a kind index fits in 5 bits (``Engine._links``)
 _IS_ID = tuple(k.group == "id" for k in KINDS)
-# the kind a link through each kind counts as (:meth:`Engine._links`): a bio and the site it
-# links to are one trait, the stronger link counts (a farm's bio template carries its link)
-_LINK_SLOT = tuple(KIND_INDEX["bio_sim"] if k.name == "bio_link" else i for i, k in enumerate(KINDS))
+# the kind a link through each kind counts as (:meth:`Engine._links`): a kind that is part of
+# another's trait (PART_OF: a bio and the site it links to) counts as it, the stronger link
+_LINK_SLOT = tuple(KIND_INDEX[PART_OF.get(k.name, k.name)] for k in KINDS)
 _EMAIL_DOMAIN = KIND_INDEX["email_domain"]
 _UA_KINDS = (KIND_INDEX["ua"], KIND_INDEX["ua_locale"])  # a user agent alone and with the locale
 _FULL_SURPRISE = 6.0  # -log10 P: a one-in-a-million count gives a key its full weight
@@ -72,7 +72,8 @@ _EMAIL_SHAPE = KIND_INDEX["email_shape"]
 # trait groups for "carried by two kinds of trait": near-identical texts (names, bio) are
 # one trait; referrer, locale and flow are what crowds share and count for nothing
 _TRAIT_GROUP = tuple("" if k.name in ("referrer", "locale", "flow") else
-                     "text" if k.name in ("uname_sim", "dname_sim", "bio_sim", "bio_link") else k.name for k in KINDS)
+                     "text" if PART_OF.get(k.name, k.name) in ("uname_sim", "dname_sim", "bio_sim") else k.name
+                     for k in KINDS)
 _CARRY_EVIDENCE = 1.0  # wave evidence a member must carry through 1 identity trait (:meth:`Engine._carries`)
 _CARRY_TWO = 0.5  # ... or through 2+ independent identity traits
 _DEFER_GAP = 300.0  # a wave whose members arrive this often (s, on average) is still bursting

@@ -23,7 +23,7 @@ from typing import Optional
 
 from detectors.bounded import LRUDict, Memo
 from detectors.keyed import KeyedHasher
-from detectors.minhash import MinHashLSH, normalize_text, strip_links
+from detectors.minhash import MinHashLSH, post_words
 
 __all__ = ["LockstepTracker"]
 
@@ -76,9 +76,10 @@ class LockstepTracker:
         out = []
         if target:
             out.append(self._hasher.key_id("target", target))
-        text = strip_links(text) if text else text  # posts alike in their words, not their links
-        if text and len(text.strip()) >= self.min_text:
-            sig = self._lsh.signature(normalize_text(text))
+        # posts alike in their words, not their links (without its links a text is shorter still)
+        words = post_words(text, self.min_text) if text and len(text) >= self.min_text else ""
+        if words:
+            sig = self._lsh.signature(words)
             out.extend(self._hasher.bytes_id("text", b) for b in self._lsh.bands_of(sig))
         return tuple(out)  # memoised: the garbage collector stops tracking a tuple of ints
 

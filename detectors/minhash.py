@@ -25,7 +25,7 @@ import re
 import numpy as np
 from numpy._core.multiarray import correlate2 as _correlate_valid  # ``np.correlate`` without its wrapper (mode 0: "valid")
 
-__all__ = ["MinHashLSH", "normalize_text", "strip_links"]
+__all__ = ["MinHashLSH", "normalize_text", "post_words", "strip_links"]
 
 _DIGITS = re.compile(r"\d+")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -61,6 +61,20 @@ def strip_links(s: str) -> str:
     'what a goal!!   wow'
     """
     return _LINK.sub(" ", s)
+
+
+def post_words(text: str, min_len: int) -> str:
+    """The normalised words of a post (:func:`strip_links`, :func:`normalize_text`), or
+    ``""`` if fewer than ``min_len`` characters of it are left without its links (a post
+    that is little more than a link): what near-duplicate posts are compared on.
+
+    >>> post_words("Secure VPN 70% off 🔒 https://promo.example/?ref=1", 10)
+    'secure vpn 0% off 🔒'
+    >>> post_words("🔥 https://promo.example/?ref=1 🔥", 10)
+    ''
+    """
+    words = strip_links(text)
+    return normalize_text(words) if len(words.strip()) >= min_len else ""
 
 
 class MinHashLSH:

@@ -33,7 +33,7 @@ from detectors.bounded import Memo
 from detectors.keyed import KeyedHasher
 from detectors.minhash import MinHashLSH, normalize_text
 
-__all__ = ["Kind", "KINDS", "KIND_INDEX", "Signature", "SignatureExtractor", "bio_links",
+__all__ = ["Kind", "KINDS", "KIND_INDEX", "PART_OF", "Signature", "SignatureExtractor", "bio_links",
            "username_shape", "coarse_shape", "collapse_shape", "digit_tail", "full_name", "ip_prefixes", "referrer_host"]
 
 
@@ -76,10 +76,13 @@ KINDS: tuple[Kind, ...] = (
     Kind("referrer", "env", 0.3, 0.4, 1 / 10, "referrer", 0.7),
     Kind("locale", "env", 0.0, 0.1, 1 / 10, "country and language", 0.3),
     Kind("flow", "env", 0.0, 0.05, 1 / 3, "signup flow", 0.2),
-    # the site a bio links to (:func:`bio_links`); the bio's text and its link are one trait
+    # the site a bio links to (:func:`bio_links`); the bio's text and its link are one trait (PART_OF)
     Kind("bio_link", "id", 0.8, 1.0, 1e-3, "bio link", 0.8),
 )
 KIND_INDEX = {k.name: i for i, k in enumerate(KINDS)}
+# kinds that are part of another kind's trait: two accounts sharing both share one trait
+# (a farm's bio template carries its link), counted once, the stronger
+PART_OF = {"bio_link": "bio_sim"}
 _K = KIND_INDEX
 _TAGGED = {k.name: k.noun + " #{tag}" for k in KINDS}  # the label of a trait shown only as a tag
 

@@ -23,7 +23,7 @@ import math
 from typing import Iterable, Optional
 
 from detectors.bounded import restore_slots
-from detectors.signatures import KIND_INDEX, KINDS
+from detectors.signatures import KIND_INDEX, KINDS, PART_OF
 
 __all__ = ["Wave", "TraitEvidence", "share_factor", "burst_factor", "specificity", "ID_TRAIT_MIN"]
 
@@ -37,12 +37,13 @@ _ORIGIN = tuple(i for i, k in enumerate(KINDS) if k.name in ("ip24", "ip48", "em
 # independent identity traits: kinds derived from one field (a username's shape, pattern and
 # near-duplicates; a user agent alone and with the locale) are one trait
 _ID_TRAIT = tuple(("username" if k.name.startswith("uname_") else "ua" if k.name.startswith("ua")
-                   else "bio_sim" if k.name == "bio_link" else k.name)
+                   else PART_OF.get(k.name, k.name))
                   if k.group == "id" else "" for k in KINDS)
 
 
 _UNAME_SIM, _DNAME_SIM = KIND_INDEX["uname_sim"], KIND_INDEX["dname_sim"]
-_BIO_SIM, _BIO_LINK = KIND_INDEX["bio_sim"], KIND_INDEX["bio_link"]
+# (part, whole) kind pairs of one trait (:data:`detectors.signatures.PART_OF`)
+_PARTS = tuple((KIND_INDEX[part], KIND_INDEX[whole]) for part, whole in PART_OF.items())
 
 
 def share_factor(share: float) -> float:
@@ -341,12 +342,13 @@ class Wave:
                 strength[c] = _WAVE_W[c] * (1.0 if share >= 0.75 else (share - 0.25) * 2.0) * wg
         # a username and a display name alike across a wave are often one name ("krzysztof_6349"
         # and "Krzysztof": a crowd from one country shares first names): the weaker counts half
-        # a bio template and the site it links to are one trait (a farm's template carries its
-        # link; a farm that copies real bios appends its link): the stronger counts
-        bio = min(strength[_BIO_SIM], strength[_BIO_LINK])
-        ident = sum([strength[c] for c in _ID]) - 0.5 * min(strength[_UNAME_SIM], strength[_DNAME_SIM]) - bio
+        # a kind that is part of another's trait (a bio template and the site it links to: a
+        # farm's template carries its link; a farm that copies real bios appends its link)
+        # counts once with it: the stronger
+        twice = [min(strength[a], strength[b]) for a, b in _PARTS]
+        ident = sum([strength[c] for c in _ID]) - 0.5 * min(strength[_UNAME_SIM], strength[_DNAME_SIM]) - sum(twice)
         env = sum([strength[c] for c in _ENV])
-        n_id = sum(1 for c in _ID if strength[c] >= ID_TRAIT_MIN) - (bio >= ID_TRAIT_MIN)
+        n_id = sum(1 for c in _ID if strength[c] >= ID_TRAIT_MIN) - sum(1 for x in twice if x >= ID_TRAIT_MIN)
         return TraitEvidence(strength, ident, env, n_id, self.explained(n))
 
     def explained(self, n: Optional[int] = None) -> float:
