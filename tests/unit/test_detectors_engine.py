@@ -599,7 +599,7 @@ def test_an_organisation_is_challenged_not_suspended_on_the_prior_alone():
     def group(origin_kinds, id_kinds, ua_weight: float = 1.0) -> Wave:
         w = Wave("w", t=0.0)
         kinds = [K[k] for k in origin_kinds + id_kinds]
-        ws = [ua_weight if k == "ua" else 1.0 for k in origin_kinds + id_kinds]
+        ws = [ua_weight if k == "ua" else 1.0 for k in origin_kinds + id_kinds]  # ua_locale: 1.0
         for i in range(12):
             w.add_member(f"a{i}", seq=i, t=float(i), keys=[100 + c for c in kinds], kinds=kinds,
                          ws=ws, ps=[1e-4] * len(kinds))
@@ -618,6 +618,13 @@ def test_an_organisation_is_challenged_not_suspended_on_the_prior_alone():
     assert ev.n_identity == 2 and Engine._organisation(browser, ev)
     tool = group(["ip24", "email_domain", "referrer"], ["bio_sim", "ua"], ua_weight=1.0)
     assert not Engine._organisation(tool, tool.evidence())
+    # that build with a locale few others use (a company in Egypt, fresh seed 241) is as
+    # common as the build: its rarity is the locale's, which the office shares
+    abroad = group(["ip24", "email_domain", "referrer"], ["bio_sim", "ua", "ua_locale"], ua_weight=0.5)
+    ev = abroad.evidence()
+    assert ev.n_identity == 3 and Engine._organisation(abroad, ev)
+    tool_abroad = group(["ip24", "email_domain", "referrer"], ["bio_sim", "ua", "ua_locale"], ua_weight=1.0)
+    assert not Engine._organisation(tool_abroad, tool_abroad.evidence())
     # explained as much by one network and one link, but with no mail domain of its own
     # (fresh seed 162: a data centre behind one referrer, addresses at a big provider)
     no_domain = group(["ip24", "referrer"], ["bio_sim"])
