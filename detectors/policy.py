@@ -32,7 +32,7 @@ class Account:
     """What the engine remembers about one wave member or decided account."""
 
     __slots__ = ("wave", "live", "shadow", "exempt", "feats", "ts", "match", "ever_suspended", "coact", "lock_key",
-                 "rejudge", "ties")
+                 "rejudge", "ties", "late")
 
     def __init__(self, wave: Optional[str], ts: float):
         self.wave = wave
@@ -47,9 +47,10 @@ class Account:
         self.lock_key: Optional[int] = None  # first target it hit in lockstep with its wave
         self.rejudge = False  # judged at the suspend level, too unlike its wave to be suspended (Engine._rejudge)
         self.ties: tuple = ()  # (account, seq) of the wave members it is strongly linked to (Engine._tie)
+        self.late = False  # in its lockstep wave as one of a late crowd only (Engine._late_crowd), not by a pair
 
     def __setstate__(self, state):
-        restore_slots(self, state, lock_key=None, rejudge=False, ties=())  # snapshots from before these
+        restore_slots(self, state, lock_key=None, rejudge=False, ties=(), late=False)  # snapshots from before these
 
 
 class Policy:

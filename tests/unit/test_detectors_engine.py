@@ -1166,6 +1166,37 @@ def test_young_accounts_following_one_target_late_form_a_lockstep_wave():
     assert {d.account_id for d in out if d.action == "suspend"} == {f"a{i}" for i in range(_LATE_CROWD)}
 
 
+def test_a_late_follower_sharing_nothing_of_a_late_crowd_that_looks_alike_is_challenged():
+    # a farm's sleepers (one client, a few data-centre networks) follow their customer late
+    # and form a lockstep wave; a person who follows the customer late too, sharing nothing
+    # of what the sleepers share at signup, joins it but is only challenged; a sleeper that
+    # joins later is suspended, and the person is once it links to a member by a pair
+    from detectors.engine import _LATE, _LATE_CROWD
+    names = ["maria.lopez", "tkwong", "jb_1987", "Sunny", "petra_k", "nguyenvan", "O'Hara", "zz top fan",
+             "amelie", "kofi.mensah"]
+    e = Engine(seed=1)
+    for i, name in enumerate(names):
+        e.process(Signup(f"a{i}", 100.0 + 300 * i, name, user_agent="Mozilla/5.0 (X11; Linux x86_64) FarmBrowser/0.9",
+                         ip=f"198.51.{i % 3}.{10 + i}"))
+    e.process(Signup("fan", 3400.0, "grace_h", user_agent="Chirp/8.4.1 (Linux; Android 9; Mi A2)", ip="81.2.69.160"))
+
+    def bursting(slot, t):  # as if each signup's values had burst and been rare when it came
+        n = len(slot.keys)
+        return list(slot.keys), list(slot.kinds), [1.0] * n, [6.0] * n, [1e-4] * n
+    e._slot_weights = bursting
+    k, t0 = 44, 3400.0 + _LATE + 50.0
+    out = []
+    for i in range(_LATE_CROWD):
+        out += e._late_crowd(f"a{i}", [k], t0 + 60.0 * i)
+    w = e._wave(e._policy.peek("a0").wave)
+    assert w.by_activity and w.evidence().identity >= 0.5
+    assert sorted(d.action for d in out) == ["suspend"] * _LATE_CROWD
+    assert [(d.account_id, d.action) for d in e._late_crowd("fan", [k], t0 + 600.0)] == [("fan", "challenge")]
+    assert [(d.account_id, d.action) for d in e._late_crowd("a9", [k], t0 + 660.0)] == [("a9", "suspend")]
+    got = e._join(w, [e._young_slot("fan"), e._young_slot("a0")], t0 + 700.0)
+    assert [(d.account_id, d.action) for d in got] == [("fan", "suspend")]
+
+
 def test_young_accounts_following_a_new_target_late_form_a_lockstep_wave_that_takes_no_signups():
     # a farm that follows its customer slowly never makes it burst (the baseline learns
     # each follow), so the target is not specific: a target nobody had followed before
