@@ -1059,6 +1059,32 @@ def test_a_member_that_shares_only_the_bio_template_is_challenged():
     assert got == {"bio-only": "challenge", "bio+device": "suspend"}
 
 
+def test_a_member_sharing_bio_and_name_template_judged_hours_after_signup_is_challenged():
+    # people who wrote the bio a farm copies keep joining its wave at their own pace; one
+    # that shares the bio and a username shape only, carries little of the wave and
+    # signed up an hour or more before the wave is judged is challenged; the same member
+    # judged minutes after signup, or one that shares the wave's avatar too, is suspended
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.waves import Wave
+    e = Engine(seed=1)
+    bio, device, shape, avatar = 201, 202, 203, 204
+    kinds = [K["bio_sim"], K["device"], K["uname_shape"], K["avatar"]]
+    w = Wave("wbio", 7300.0)
+    for i in range(8):
+        w.add_member(f"m{i}", -1, 7300.0 + i, [bio, device, shape, avatar], kinds, [0.6, 1.0, 0.6, 1.0])
+    e._waves[w.wave_id] = w
+    seqs = {}
+    for acct, keys, ts in (("early", [bio, 902, shape, 904], 100.0), ("recent", [bio, 902, shape, 904], 7200.0),
+                           ("early+avatar", [bio, 902, shape, avatar], 100.0)):
+        seqs[acct] = e._recent.add(acct, ts, keys, bytes(kinds))
+        e._policy.track(acct, w.wave_id, ts).match = 1.0
+    ev = w.evidence()
+    assert e._member_match(w, ev, "early", seqs["early"]) < 0.5 and e._carries(w, ev, "early", seqs["early"])
+    out = e._decide(w, ev, e._features(w, ev, 1.0), 0.99, list(seqs.items()), 7400.0, "suspend", 0.9, True)
+    assert {d.account_id: d.action for d in out} == {"early": "challenge", "recent": "suspend",
+                                                      "early+avatar": "suspend"}
+
+
 def test_a_pair_acting_on_two_targets_a_lockstep_wave_linked_on_joins_that_wave():
     # a farm's later accounts act after its first ones are done: their pairs link among
     # themselves (the latest carriers of a target are the latest accounts). A pair that
