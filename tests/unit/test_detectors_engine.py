@@ -445,6 +445,29 @@ def test_what_a_member_must_carry_of_a_wave_in_absolute_terms():
         assert e._carries(w, ev, acct, seq) is want, (acct, got, traits)
 
 
+def test_a_bio_template_with_a_username_template_must_carry_more():
+    # Engine._carries: through a bio template (which farms copy from real profiles) and a
+    # username template (which many share by chance) only, a member must carry
+    # _CARRY_BIO_NAME; the bio with a client, or a name with a client, as much carries less
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.waves import Wave
+    from detectors.engine import _CARRY_BIO_NAME, _CARRY_TWO
+    e = Engine(seed=1)
+    kinds = [K["bio_sim"], K["uname_shape"], K["ua"], K["device"]]
+    w = Wave("wc", 100.0)
+    for i in range(10):
+        w.add_member(f"m{i}", -1, 100.0 + i, [201, 202, 203, 200 + 10 * i], kinds, [0.45, 0.6, 0.8, 1.0])
+    ev = w.evidence()
+    cases = {"bio+shape": ([201, 202, 903, 904], False), "bio+client": ([201, 902, 203, 904], True),
+             "shape+client": ([901, 202, 203, 904], True)}
+    for acct, (keys, want) in cases.items():
+        seq = e._recent.add(acct, 110.0, keys, bytes(kinds))
+        slot = e._recent.get(seq)
+        got, traits = w.carried(slot.keys, slot.kinds, ev, min_count=2)
+        assert traits == 2 and _CARRY_TWO <= got < _CARRY_BIO_NAME, (acct, got)
+        assert e._carries(w, ev, acct, seq) is want, (acct, got)
+
+
 def test_a_lockstep_wave_whose_profiles_alone_are_a_wave_judges_profile_members():
     # a lockstep wave that also grew by profile lookalikes: when the members' shared
     # profile traits alone (without what they did together) score at the suspend level,
