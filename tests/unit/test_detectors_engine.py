@@ -611,6 +611,33 @@ def test_members_without_the_signature_acting_together_are_no_lockstep_evidence(
     assert [d for d in out if d.action == "suspend"] == []
 
 
+def test_a_small_wave_of_homes_sharing_a_device_is_challenged_not_suspended():
+    # Engine._household: a family's tablet, a person's second account: a few accounts on
+    # one device in one home, two such homes linked by a name. Not suspended on the
+    # prior however fast they came; a device shared across networks (a farm's pool), a
+    # fourth account on one device, or a fifth member is judged as usual
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.waves import Wave
+    e = Engine(seed=1)
+    kinds = [K["device"], K["ip24"], K["uname_shape"]]
+
+    def wave(members) -> Wave:
+        w = Wave("wh", 100.0)
+        for i, (dev, net) in enumerate(members):
+            w.add_member(f"a{i}", -1, 100.0 + 30 * i, [dev, net, 300], kinds, [1.0, 1.0, 0.3])
+        w.top_z = 12.0  # three accounts on one device within minutes stand out: not calm
+        return w
+
+    homes = wave([(1, 11), (1, 11), (2, 12), (2, 12)])
+    pool = wave([(1, 11), (1, 12), (2, 13), (2, 14)])
+    one_device = wave([(1, 11)] * 4)
+    grown = wave([(1, 11), (1, 11), (2, 12), (2, 12), (3, 13)])
+    got = {name: (Engine._household(w, w.evidence(), w.size), e._suspend_level(w, w.evidence(), 0.99))
+           for name, w in (("homes", homes), ("pool", pool), ("one device", one_device), ("grown", grown))}
+    assert got == {"homes": (True, False), "pool": (False, True), "one device": (False, True),
+                   "grown": (False, True)}
+
+
 def test_an_organisation_is_challenged_not_suspended_on_the_prior_alone():
     """A group that specific origins of two kinds explain (one office network, one
     company mail domain, one intranet link) and that looks alike in one identity trait
