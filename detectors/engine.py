@@ -877,7 +877,7 @@ class Engine:
         ``_STEP_FLOOR`` only: a wave that shared origins of two kinds explain (a campus
         following its university) scores near 0, and that farm's lowest was 0.33 (a floor
         of 0.35 lost 0.002 on hold-out 71–76; 0.2 changed no decision on the 46
-        evaluation files)."""
+        evaluation files). A lone late follower (:meth:`_member_match`) is not one of them."""
         pol, ver = self._policy, self.config_version
         out: list[Decision] = []
         reasons = None
@@ -1059,7 +1059,8 @@ class Engine:
                 action = "suspend"
             elif w.confirmed and acc is not None and acc.coact and m >= 0.75:
                 # a confirmed wave fell back to challenge level: members that acted in
-                # lockstep with other members carry their own evidence
+                # lockstep with other members carry their own evidence (a lone late
+                # follower does not: _member_match gave it 0.3)
                 action = "suspend"
             elif m >= 0.3:
                 action = "challenge"
@@ -1424,7 +1425,9 @@ class Engine:
 
     def _join(self, w: Wave, slots: list, t: float, merged: bool = False, late: bool = False) -> list[Decision]:
         """Make the young accounts of ``slots`` co-acting members of lockstep wave ``w``
-        (out of a weak signup wave they were in) and judge the ones that changed."""
+        (out of a weak signup wave they were in) and judge the ones that changed.
+        ``late``: they join as a late crowd (:meth:`_late_crowd`), not as a pair that
+        acted together (:attr:`Account.late`, see :meth:`_member_match`)."""
         touched = []
         for slot in slots:
             changed = False
