@@ -161,10 +161,15 @@ def coarse_shape(name: str) -> str:
 
 def collapse_shape(shape: str) -> str:
     """A :func:`username_shape` with runs of one class collapsed (the part of
-    :func:`coarse_shape` before the ``#``).
+    :func:`coarse_shape` before the ``#``). Letters and digits that alternate four
+    times or more in a row (leetspeak, random alphanumerics) collapse into one ``l``,
+    wherever the digits fall: a farm that writes its handles in leetspeak ("p41n73rw177y",
+    "m3ll0w74c0v", "0wlm3ll0w") shares one template, as one that writes words does.
 
     >>> collapse_shape("Aaaa_Aaaaa9999"), collapse_shape("AAaa..x9")
     ('Aa_Aa9', 'Aa..x9')
+    >>> [coarse_shape(n) for n in ("p41n73rw177y", "0wlm3ll0w", "mike2jones3", "j0hn", "Emma_Jones4821")]
+    ['l#0', 'l#0', 'a9a9#1', 'a9a#0', 'Aa_Aa9#4']
     """
     out = []
     prev = ""
@@ -178,7 +183,12 @@ def collapse_shape(shape: str) -> str:
                 continue
         out.append(c)
         prev = c
-    return "".join(out)
+    return _LEET.sub("l", "".join(out))
+
+
+# letters and digits alternating four times or more in one run of a collapsed shape:
+# leetspeak ("p41n73r", "m3ll0w": a9a9a) or random alphanumerics, one template "l"
+_LEET = re.compile(r"(?:[Aa]+9){2,}[Aa]+9?|9(?:[Aa]+9){2,}[Aa]*")
 
 
 def full_name(name: Optional[str]) -> bool:

@@ -58,6 +58,22 @@ def test_coarse_shape_collapses_runs(name):
     assert "99" not in body and "aa" not in body and "AA" not in body
 
 
+_LEET_MAP = str.maketrans("aeilost", "4311057")
+
+
+@given(st.lists(st.text(alphabet="abdeilmnorstuwy", min_size=3, max_size=8), min_size=2, max_size=3))
+def test_leetspeak_handles_share_one_template_wherever_the_digits_fall(words):
+    # a farm writing its handles in leetspeak: every handle with letters and digits
+    # alternating four times or more is the template "l"; the plain words are not
+    handle = "".join(words)
+    leet = handle.translate(_LEET_MAP)
+    runs = len(re.findall(r"[a-z]+|[0-9]+", leet))  # letters and digits alternate runs - 1 times
+    body = coarse_shape(leet).rpartition("#")[0]
+    assert (body == "l") == (runs >= 5)
+    assert runs >= 5 or "l" not in body
+    assert coarse_shape(handle) == "a#0"
+
+
 @given(st.text(alphabet="abcXYZ_.", min_size=1, max_size=20), st.integers(0, 99999))
 def test_shape_ignores_which_digits(word, n):
     assert username_shape(f"{word}{n:05d}") == username_shape(f"{word}{(n + 1) % 100000:05d}")
