@@ -183,7 +183,8 @@ def collapse_shape(shape: str) -> str:
                 continue
         out.append(c)
         prev = c
-    return _LEET.sub("l", "".join(out))
+    got = "".join(out)
+    return _LEET.sub("l", got) if len(got) >= 5 and "9" in got else got  # (the test first: most are short)
 
 
 # letters and digits alternating four times or more in one run of a collapsed shape:
