@@ -103,6 +103,7 @@ _BIO_AGE = 3600.0  # seconds after its signup from which such a member is judged
 _BIO_MATCH = 0.6  # ... if it carries less than this of its wave
 _BIO_ONLY = frozenset({"bio_sim"})  # the traits of a member that shares only a bio template (:meth:`Engine._bio_only`)
 _CALM_Z = 4.0  # a wave none of whose traits rose this many standard deviations above its rate is calm (:meth:`Engine._unhurried`)
+_ACTED = 0.75  # what a member that acted in lockstep with others carries of its wave, at least (:meth:`Engine._member_match`)
 _LATE_ALIKE = 0.5  # identity evidence from which a lockstep wave's members look alike at signup (:meth:`Engine._member_match`)
 _DEVICE_K, _IP24_K, _IP48_K = KIND_INDEX["device"], KIND_INDEX["ip24"], KIND_INDEX["ip48"]  # (:meth:`Engine._household`)
 _HOME_DEVICE = 3  # accounts one home's shared device may carry (:meth:`Engine._household`)
@@ -722,7 +723,7 @@ class Engine:
         is suspended at the suspend level, 0.3 and more challenged.
 
         A member that acted in lockstep with others (:attr:`Account.coact`) carries at
-        least 0.75, except a lone late follower: one that joined only as one of a late
+        least ``_ACTED``, except a lone late follower: one that joined only as one of a late
         crowd of the wave's target (:meth:`_late_crowd`, :attr:`Account.late`), shares
         nothing of the signup traits the wave's members share, while they do share some
         (identity evidence ``_LATE_ALIKE`` or more). A farm's customer is often a real
@@ -746,7 +747,7 @@ class Engine:
                 # one of a late crowd only, that shares nothing of what its members share
                 # at signup: challenged (see the docstring)
                 return 0.3
-            m = max(m, 0.75)  # it acted in lockstep with other members
+            m = max(m, _ACTED)  # it acted in lockstep with other members
         elif w.by_activity and not profiled:
             # a lockstep wave's evidence is what its members did together; an account
             # that joined it by looking like a member at signup carries none of it
@@ -883,7 +884,9 @@ class Engine:
         reasons = None
         for account_id, seq in newcomers:
             acc = pol.peek(account_id)
-            if acc is None or acc.exempt or not acc.coact or self._member_match(w, ev, account_id, seq) < 0.75:
+            if acc is None or acc.exempt or not acc.coact:
+                continue
+            if acc.late and self._member_match(w, ev, account_id, seq) < _ACTED:  # a lone late follower
                 continue
             if reasons is None:
                 reasons = self._context(w, ev)
@@ -1057,7 +1060,7 @@ class Engine:
                 m = 0.3  # challenged: see _bio_only
             if level == "suspend" and m >= 0.5:
                 action = "suspend"
-            elif w.confirmed and acc is not None and acc.coact and m >= 0.75:
+            elif w.confirmed and acc is not None and acc.coact and m >= _ACTED:
                 # a confirmed wave fell back to challenge level: members that acted in
                 # lockstep with other members carry their own evidence (a lone late
                 # follower does not: _member_match gave it 0.3)
