@@ -670,8 +670,9 @@ class CohortState:
             ev = sim.profile(a)
             fl = ev.get("display_name") or ev["username"]
             if r.random() < 0.8:
+                # a name with no Latin letters leaves only dots: the university then hands out a number
                 local = (ev["username"].lower() if r.random() < 0.5 else
-                         fl.lower().replace(" ", ".").encode("ascii", "ignore").decode() or rand_hex(r, 8))
+                         fl.lower().replace(" ", ".").encode("ascii", "ignore").decode().strip(".") or rand_hex(r, 8))
                 ev["email"] = f"{local}@{self.uni}"
             if r.random() < 0.35:
                 ev["referrer"] = f"https://{self.uni}/welcome"
