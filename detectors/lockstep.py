@@ -112,6 +112,15 @@ class LockstepTracker:
             self._best[group] = best
         return best, hit_key, hit_n
 
+    def keys(self, target: Optional[str] = None, text: Optional[str] = None) -> tuple:
+        """The target keys of one activity, as :meth:`learn_hit` counts them.
+
+        >>> lt = LockstepTracker()
+        >>> len(lt.keys("post/42")), lt.keys("post/42") == lt.keys("post/42"), lt.keys()
+        (1, True, ())
+        """
+        return self._memo.lookup((target, text), self._target_keys, target, text)
+
     def members(self, group: str, key: int) -> frozenset:
         """The members seen acting on target ``key`` of ``group`` in its current window."""
         e = self._entries.peek((group, key))

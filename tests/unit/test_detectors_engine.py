@@ -594,6 +594,40 @@ def test_an_off_template_member_following_late_an_account_nobody_had_followed_is
                    "challenged": [("challenged", "suspend")], "carrier": []}
 
 
+def test_a_young_account_in_no_wave_acting_with_a_confirmed_wave_on_two_targets_joins_it():
+    # Engine._pulled: a farm member that broke the template links to no one at signup;
+    # acting with the confirmed wave's members on two targets it joins it, if it carries
+    # a little of the wave and the targets are not where newcomers go anyway
+    from detectors.engine import _PULL_POPULAR
+
+    def acts(account: str, targets, **signup) -> list:
+        e = Engine(seed=1)
+        e._linker.warmup = 3.0
+        for i in range(5):  # organic newcomers: "star" is where they go
+            e.process(Signup(f"fan{i}", 900.0 + i, f"fan_{i}_x{i * 7}"))
+            for j in range(4):
+                e.process(Activity(f"fan{i}", 950.0 + 5 * i + j, "like", target="star"))
+        assert e._linker.baseline(e._linker.targets("star", None)[0]) > _PULL_POPULAR
+        wid = _bot_wave(e)
+        assert e.process(Signup(account, 1170.0, **signup)) == []
+        assert e._young_slot(account).wave is None
+        t, got = 1300.0, []
+        for tg in targets:
+            for i in range(4):
+                assert e.process(Activity(f"bot{i}", t, "like", target=tg)) == []
+                t += 1
+            got.append([(d.account_id, d.action, d.wave_id == wid)
+                        for d in e.process(Activity(account, t, "like", target=tg))])
+            t += 1
+        return got
+
+    kin = dict(username="Maria_Lope1234", user_agent="BotUA/1.0")  # the farm's client and name shape
+    assert acts("kin", ("cust1", "cust2"), **kin) == [[], [("kin", "suspend", True)]]
+    assert acts("kin", ("cust1", "cust1"), **kin) == [[], []]  # one target twice is one target
+    assert acts("stranger", ("cust1", "cust2"), username="maria_lopez") == [[], []]  # nothing of the wave
+    assert acts("fan", ("star", "cust2"), **kin) == [[], []]  # one target is a popular one
+
+
 def test_members_without_the_signature_acting_together_are_no_lockstep_evidence():
     from streams.contract import Activity
     e = Engine(seed=1)
