@@ -527,6 +527,31 @@ def test_a_common_mail_provider_does_not_explain_a_group_but_a_private_domain_do
     assert old.explained() == 0.5
 
 
+def test_a_lockstep_wave_is_explained_by_one_mail_domain_not_by_several():
+    """People who act together for a reason share one mail domain (their company's,
+    their university's); a farm acting together registers at several throwaway ones.
+    In a lockstep wave the mail domain explains only as far as its most shared one
+    covers the wave; a signup wave keeps counting every shared domain."""
+    from detectors.signatures import KIND_INDEX
+    from detectors.waves import Wave
+    dom = KIND_INDEX["email_domain"]
+
+    def group(domains: int, by_activity: bool) -> Wave:
+        w = Wave("w", t=0.0)
+        w.by_activity = by_activity
+        for i in range(12):  # rare domains, each shared by 12 / domains members
+            w.add_member(f"a{i}", seq=i, t=float(i), keys=[100 + i % domains], kinds=[dom], ws=[1.0], ps=[0.002])
+        return w
+
+    assert group(1, True).evidence().explained == group(1, False).evidence().explained == 0.5
+    assert group(4, False).evidence().explained == 0.5  # a signup wave: every shared domain counts
+    spread = group(4, True)
+    assert spread.evidence().explained == 0.0  # a quarter of the wave each: explains nothing
+    assert spread.explained() == 0.0 and spread.explained(one_domain=False) == 0.5
+    assert 0.0 < group(3, True).evidence().explained < 0.5  # a third each: some
+    assert group(2, True).evidence().explained == 0.5  # half each: as much as one kind alone ever does
+
+
 def _bot_wave(e: Engine) -> str:
     """Eight lookalike bots: a confirmed wave; returns its id."""
     for i in range(8):
