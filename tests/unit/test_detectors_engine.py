@@ -653,6 +653,24 @@ def test_a_young_account_in_no_wave_acting_with_a_confirmed_wave_on_two_targets_
     assert acts("fan", ("star", "cust2"), **kin) == [[], []]  # one target is a popular one
 
 
+def test_a_confirmed_wave_whose_score_dipped_suspends_newcomers_carrying_half_of_it():
+    # Engine._dipped: a farm's score wavers around the suspend threshold as it grows; a
+    # newcomer that looks like the members suspended a minute before is suspended too
+    def judged(account: str, username: str, **signup) -> list:
+        e = Engine(seed=1)
+        _bot_wave(e)  # confirmed at the suspend level
+        e._scorer.score_one = lambda f: 0.8  # now between the challenge (0.6) and suspend (0.9) levels
+        return [(d.account_id, d.action, d.reasons[-1].startswith("wave confirmed earlier"))
+                for d in e.process(Signup(account, 1180.0, username, **signup))]
+
+    bot = dict(display_name="Crypto King", device_id="dev-7", user_agent="BotUA/1.0", avatar="img9f3a",
+               bio="Crypto signals daily! DM for VIP access, 100x guaranteed")
+    assert judged("bot8", "Crypto_King5117", **bot) == [("bot8", "suspend", True)]
+    # less than half of it (a name shape and the client: 0.44), or its bio template alone
+    assert judged("near", "Crypto_King5117", user_agent="BotUA/1.0") == [("near", "challenge", False)]
+    assert judged("quoter", "maria_lopez", bio=bot["bio"]) == [("quoter", "challenge", False)]
+
+
 def test_members_without_the_signature_acting_together_are_no_lockstep_evidence():
     from streams.contract import Activity
     e = Engine(seed=1)
