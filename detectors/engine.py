@@ -1012,8 +1012,7 @@ class Engine:
             return False
         if w.cov[_IP24_K] + w.cov[_IP48_K] < w.cov[_DEVICE_K]:
             return False  # devices shared across networks: a pool, not homes
-        most = max((e[0] for e in w.keys.values() if e[1] == _DEVICE_K), default=0)
-        return most <= _HOME_DEVICE
+        return w.top_count(_DEVICE_K) <= _HOME_DEVICE
 
     @staticmethod
     def _organisation(w: Wave, ev) -> bool:
@@ -1287,8 +1286,8 @@ class Engine:
                 out += self._late_crowd(ev.account_id, [self._linker.target_key], ev.ts, new=True)
             if acc is not None and acc.wave is not None and (w is None or acc.wave != w.wave_id):
                 w = self._wave(acc.wave)
-        if not out and ev.account_id in self._young and (w is None or self._weak(w)):
-            out = self._pulled(ev)
+        if not out and len(self._wave_hits) and ev.account_id in self._young and (w is None or self._weak(w)):
+            out = self._pulled(ev)  # (no confirmed wave acting together: nothing to look up)
         if w is None:
             return out
         n, key, hit = self._lockstep.learn_hit(w.wave_id, ev.account_id, ev.ts, ev.target, ev.text)
@@ -1309,15 +1308,21 @@ class Engine:
         got = self._wave_hits.peek(key)
         if got is not None and got[0] == w.wave_id:
             got[1] = t
-            return
-        peek = self._policy.peek
-        carriers = 0
-        for other in self._lockstep.members(w.wave_id, key):
-            o = peek(other)
-            if o is not None and o.match >= 0.5:
-                carriers += 1
-        if carriers >= _LOCK_HIT:
+        elif self._carriers(w, key, coact=False) >= _LOCK_HIT:
             self._wave_hits[key] = [w.wave_id, t]
+
+    def _carriers(self, w: Wave, key: int, but: Optional[str] = None, coact: bool = True) -> int:
+        """Members of ``w`` (but ``but``) that acted on target ``key`` in its current
+        lockstep window and carry its signature: a match of 0.5 or more, or (``coact``)
+        acting in lockstep with its members. A member pulled in by what it did
+        (:meth:`_pulled`) is not a carrier for the targets that pull others."""
+        peek = self._policy.peek
+        n = 0
+        for other in self._lockstep.members(w.wave_id, key):
+            o = peek(other) if other != but else None
+            if o is not None and (o.match >= 0.5 or (coact and o.coact)):
+                n += 1
+        return n
 
     def _pulled(self, ev: Activity) -> list[Decision]:
         """A young account in no wave (or in a weak one, :meth:`_free`) that acts, on two
@@ -1390,13 +1395,7 @@ class Engine:
             if not late_new:
                 return []  # judged by its signature already (challenged: see above)
         account_id, t = ev.account_id, ev.ts
-        peek = self._policy.peek
-        carriers = 0
-        for other in self._lockstep.members(w.wave_id, key):
-            o = peek(other) if other != account_id else None
-            if o is not None and (o.match >= 0.5 or o.coact):
-                carriers += 1
-        if carriers < _LOCK_HIT:
+        if self._carriers(w, key, but=account_id) < _LOCK_HIT:
             return []
         if (acc.lock_key is None or acc.lock_key == key) and not (late_new or self._late_new_follow(ev)):
             acc.lock_key = key

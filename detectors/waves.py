@@ -257,6 +257,12 @@ class Wave:
             items = sorted(kd.items(), key=lambda kv: -kv[1][0])
             self.keys = dict(items[: self.max_keys])
 
+    def top_count(self, c: int) -> int:
+        """Members carrying the most shared value of kind ``c`` (:attr:`best`; 0 if none)."""
+        b = self.best[c]
+        e = self.keys.get(b) if b is not None else None
+        return e[0] if e is not None else 0
+
     def coverage(self, c: int) -> float:
         """Share of members that share a value of kind ``c`` with another member."""
         return min(1.0, self.cov[c] / self.size) if self.size else 0.0
@@ -400,7 +406,7 @@ class Wave:
             return 0.0
         cv = self.cov[c]
         if one_value and cv > 0.0:
-            cv = min(cv, max((e[0] for e in self.keys.values() if e[1] == c), default=0))
+            cv = min(cv, self.top_count(c))
         return share_factor(min(1.0, cv / n)) * self.wmax[c] * origin_factor(self.pbest[c])
 
     def shared_kinds(self, keys: Iterable[int], kinds: Iterable[int], min_count: int,
