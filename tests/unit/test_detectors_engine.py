@@ -1688,3 +1688,67 @@ def test_a_bio_link_links_only_while_it_bursts():
     i = [KINDS[c].name for c in sig.kinds].index("bio_link")
     assert p[i] < 0.01  # rare enough to link by rarity, were it any other kind
     assert rar[i] == ws[i] < 0.3
+
+
+def _slow_avatar_farm(monkeypatch=None, home: float = None) -> tuple:
+    """Ten hours of ordinary signups (one every 4 s, unique avatars, scattered
+    networks), with a farm among them from the second hour on: one account every ten
+    minutes, each with organic-looking names and networks but one of two avatar images.
+    Returns (farm accounts challenged or suspended, organic ones, the engine)."""
+    import random
+    import detectors.engine as engine_mod
+    if home is not None:
+        monkeypatch.setattr(engine_mod, "_HOME_CARRIERS", home)
+    r = random.Random(12)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+
+    def word(n):
+        return "".join(r.choice(letters) for _ in range(n))
+
+    def net():
+        return f"{r.randint(11, 200)}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
+
+    events, t0 = [], 1_500_000_000.0
+    for i in range(9000):
+        t = t0 + 4.0 * i + r.uniform(0, 3)
+        events.append(Signup(f"o{i}", t, word(r.randint(5, 10)) + str(r.randint(0, 99)),
+                             display_name=f"{word(5).title()} {word(7).title()}", avatar=word(32), ip=net(), lang="en"))
+        if i >= 900 and i % 150 == 0:  # every ten minutes from the second hour on: 54 accounts
+            events.append(Signup(f"w{i}", t + 5.0, word(r.randint(5, 10)) + str(r.randint(0, 99)),
+                                 display_name=f"{word(5).title()} {word(7).title()}",
+                                 avatar=("f00dcafe" if i % 300 else "deadbeef") * 4, ip=net(), lang="en"))
+    e = Engine(seed=5)
+    judged = {d.account_id for d in run(e, events) if d.action in ("suspend", "challenge")}
+    return {a for a in judged if a.startswith("w")}, {a for a in judged if a.startswith("o")}, e
+
+
+def test_a_slow_farm_stamping_two_avatars_is_found_by_their_carriers_not_their_burst(monkeypatch):
+    # Engine._carried_count: one farm account every ten minutes for nine hours on two
+    # avatar images. Each image bursts only at first; the baseline then learns it as
+    # normal. Counted by its carriers, an image on more accounts than a home makes keeps
+    # its weight: each image's accounts form a wave at the challenge level (an avatar
+    # alone; a farm sharing a second trait is suspended), and no one else is judged.
+    # Without the count most of the farm is in no wave at all
+    farm, organic, e = _slow_avatar_farm()
+    assert len(farm) == 54 and not organic
+    assert 0 < len(e._carried) <= e._carried.capacity
+    without, organic, _ = _slow_avatar_farm(monkeypatch, home=1e9)
+    assert len(without) <= 20 and not organic
+
+
+def test_carriers_are_counted_at_signup_only_and_halve_with_event_time():
+    from detectors.signatures import KIND_INDEX as K
+    e = Engine(seed=1)
+    assert e._carried_count(42, 0.0, learn=True) == 1.0
+    assert e._carried_count(42, 0.0, learn=False) == 1.0  # reading counts nothing
+    assert e._carried_count(42, 0.0, learn=True) == 2.0
+    assert e._carried_count(42, 86400.0, learn=False) == pytest.approx(1.0)  # one half-life on
+    assert e._carried_count(42, -50.0, learn=False) == 2.0  # time never decays backwards
+    # assess scores a signup without counting it
+    s = Signup("a", 100.0, "x", device_id="dev-1", avatar="ab" * 16)
+    e.process(s)
+    before = {k: e._carried.peek(k) for k in e._carried.keys()}
+    e.assess(Signup("b", 101.0, "y", device_id="dev-1", avatar="ab" * 16))
+    assert {k: e._carried.peek(k) for k in e._carried.keys()} == before
+    kinds = set(e._extract.extract(s).kinds)
+    assert K["device"] in kinds and K["avatar"] in kinds and len(before) == 3  # 42, the device, the avatar
