@@ -108,6 +108,7 @@ _LATE_ALIKE = 0.5  # identity evidence from which a lockstep wave's members look
 _DEVICE_K, _IP24_K, _IP48_K = KIND_INDEX["device"], KIND_INDEX["ip24"], KIND_INDEX["ip48"]  # (:meth:`Engine._household`)
 _HOME_DEVICE = 3  # accounts one home's shared device may carry (:meth:`Engine._household`)
 _HOME_SIZE = 4  # ... and accounts a wave of homes may have
+_HOMES_DEVICE = 2  # ... or, larger, accounts each device may carry, each network no more than _HOME_DEVICE
 _CALM_SIZE = 6  # a calm wave no larger than this is not suspended on the prior, however fast it came
 _WAVE_LINK_ONE = 0.7  # identity a signup must share with one member of a wave it links to through several (:meth:`Engine._wave_links`)
 _FOLLOW_AGE = 120.0  # seconds after its signup within which one shared target joins an account to a confirmed lockstep wave (:meth:`Engine._follow`)
@@ -1056,9 +1057,23 @@ class Engine:
         member fewer, no median moved. Up to ``_CALM_SIZE`` (6) it was 10 fewer, but farms
         that share a few devices in one data centre or ISP network look the same at five
         and six accounts: three were caught 1 to 5 accounts later, the out-of-distribution
-        generator's "cyr" wave (three devices, one /24) at its 7th account, not its 5th."""
-        if w.by_activity or n > _HOME_SIZE:
+        generator's "cyr" wave (three devices, one /24) at its 7th account, not its 5th.
+
+        A larger wave is homes too while no device in it carries more than
+        ``_HOMES_DEVICE`` (2) accounts and no network more than ``_HOME_DEVICE``: people
+        linked by a common name, each with a second account on their own phone at their
+        own address. Fresh seed 276 (written unseen) suspended five such: ten accounts
+        within two hours named Beatriz (handles "Beatriz" and eight digits), three devices
+        each carrying a person's two accounts (FPR 0.069 %, now 0.012 %). On the 160
+        evaluation files 5 benign suspensions fewer, no farm member fewer; the 24-hour,
+        out-of-distribution and crowd-link files and cresci-2017 the same. Without the
+        network condition 6 farm members fewer (seeds 201 and 103: device pairs in one
+        network)."""
+        if w.by_activity:
             return False
+        if n > _HOME_SIZE and (w.top_count(_DEVICE_K) > _HOMES_DEVICE
+                               or max(w.top_count(_IP24_K), w.top_count(_IP48_K)) > _HOME_DEVICE):
+            return False  # larger: homes only while each device and each network is one home's
         st = ev.strength
         dev = st[_DEVICE_K]
         if dev < ID_TRAIT_MIN or dev < max(s for s, ident in zip(st, _IS_ID) if ident):
