@@ -340,8 +340,10 @@ class Engine:
         """Per key: current and expected counts (as lists, for :func:`_z_scores`), rarity
         (for linking; a bursting near-duplicate text counts as rare as its weight),
         baseline share, and weight (burst factor x specificity: what sharing the key says
-        about a wave); and the keys' sketch cells if ``learn`` (else None). ``learn``
-        first counts the signup in the current sketch."""
+        about a wave; for a device or an avatar at least what its carriers say,
+        :meth:`_carried_count`); and the keys' sketch cells if ``learn`` (else None).
+        ``learn`` first counts the signup in the current sketch and its device and avatar
+        carriers."""
         keys = np.array(sig.keys, dtype=np.uint64)
         pri = _PRIOR.take(sig.kinds)
         if learn:
@@ -423,7 +425,7 @@ class Engine:
             n = e[0] * 2.0 ** (-dt / _CARRIED_HALF_LIFE) if dt > 0.0 else e[0]
         if learn:
             n += 1.0
-            self._carried[key] = (n, t if e is None or t > e[1] else e[1])
+            self._carried[key] = (n, t if e is None else max(t, e[1]))
         return n
 
     def _links(self, sig: Signature, t: float, rar: list, p: list, at: tuple, ws: list,
