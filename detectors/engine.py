@@ -122,6 +122,7 @@ _LATE_CROWD_NEW = 24  # young accounts in no wave following one new target late,
 _TIE = 1.75  # link weight at signup that ties two members of a wave (:meth:`Engine._tie`)
 _TIES = 2  # suspended members a member is tied to that suspend it too (:meth:`Engine._tied`)
 _MAX_TIES = 4  # ties remembered per account
+_CARRIER_CEILING = 0.75  # share of a wave's ceiling a member acting on its targets must carry (:meth:`Engine._carriers`)
 _LOCK_HIT = 3  # members acting on one target within the lockstep window that make it a lockstep hit (:meth:`Engine._in_lockstep`)
 _PULL_MATCH = 0.1  # what a young account in no wave must carry of a confirmed wave it acts with to join it (:meth:`Engine._pulled`)
 _PULL_POPULAR = 10.0  # baseline hits by young accounts above which a target is one newcomers go to, not a wave's (:meth:`Engine._pulled`)
@@ -1385,12 +1386,26 @@ class Engine:
         """Members of ``w`` (but ``but``) that acted on target ``key`` in its current
         lockstep window and carry its signature: a match of 0.5 or more, or (``coact``)
         acting in lockstep with its members. A member pulled in by what it did
-        (:meth:`_pulled`) is not a carrier for the targets that pull others."""
+        (:meth:`_pulled`) is not a carrier for the targets that pull others.
+
+        With ``coact`` (judging a member by what it does, :meth:`_in_lockstep`), a match
+        of ``_CARRIER_CEILING`` times the wave's ceiling (:meth:`TraitEvidence.ceiling`)
+        is enough when that is lower: in a wave that a rare username shape alone holds
+        together no member carries half of it, and its members acting together were never
+        evidence. Fresh seed 296's wave u3 (written unseen): 780 accounts with handles
+        shaped like "n2sKrznq4" and every other field rotated, confirmed at 0.92–0.95;
+        its members carry 0.41–0.44 of a ceiling of 0.45–0.46, so they were challenged,
+        and then 435 of them followed one customer and liked one post of it, seconds
+        apart: 57 suspended, now 310. Down to half the ceiling, a crowd member in an
+        app-store wave (seed 281) counted too."""
         peek = self._policy.peek
         n = 0
+        least = 0.5
+        if coact:
+            least = min(least, _CARRIER_CEILING * w.evidence().ceiling())
         for other in self._lockstep.members(w.wave_id, key):
             o = peek(other) if other != but else None
-            if o is not None and (o.match >= 0.5 or (coact and o.coact)):
+            if o is not None and (o.match >= least or (coact and o.coact)):
                 n += 1
         return n
 

@@ -111,6 +111,31 @@ class TraitEvidence:
         self.n_identity = n_identity
         self.explained = explained
 
+    def ceiling(self) -> float:
+        """The share of this evidence (:meth:`Wave.match`) a member carrying every value
+        the wave shares carries: below 1 where the evidence lies in kinds whose values
+        organic users share by chance (a username shape counts at most half,
+        :attr:`~detectors.signatures.Kind.member`). A wave that a username template
+        alone holds together has a ceiling below 0.5: none of its members carries half
+        of it.
+
+        >>> strength = [0.0] * len(_MEMBER_CAP)
+        >>> strength[0] = 1.0                  # a username shape only
+        >>> TraitEvidence(strength, 1.0, 0.0, 1).ceiling()
+        0.5
+        >>> strength[6] = 1.0                  # and a device
+        >>> TraitEvidence(strength, 2.0, 0.0, 2).ceiling()
+        0.75
+        >>> TraitEvidence([0.0] * len(_MEMBER_CAP), 0.0, 0.0, 0).ceiling()
+        0.0
+        """
+        tot = got = 0.0
+        for c, s in enumerate(self.strength):
+            if s > 0.0:
+                tot += s
+                got += s * _MEMBER_CAP[c]
+        return got / tot if tot > 0.0 else 0.0
+
 
 class Wave:
     """State of one wave (bounded: ``max_keys`` counted keys, ``max_members`` ids).

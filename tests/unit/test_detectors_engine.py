@@ -1696,6 +1696,19 @@ def test_a_bio_link_links_only_while_it_bursts():
     assert rar[i] == ws[i] < 0.3
 
 
+def _random_words_and_networks(r) -> tuple:
+    """``(word(n), net())`` drawing from ``r``: n random lowercase letters, a random IPv4."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+
+    def word(n):
+        return "".join(r.choice(letters) for _ in range(n))
+
+    def net():
+        return f"{r.randint(11, 200)}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
+
+    return word, net
+
+
 def _slow_avatar_farm(monkeypatch=None, home: float = None) -> tuple:
     """Ten hours of ordinary signups (one every 4 s, unique avatars, scattered
     networks), with a farm among them from the second hour on: one account every ten
@@ -1706,14 +1719,7 @@ def _slow_avatar_farm(monkeypatch=None, home: float = None) -> tuple:
     if home is not None:
         monkeypatch.setattr(engine_mod, "_HOME_CARRIERS", home)
     r = random.Random(12)
-    letters = "abcdefghijklmnopqrstuvwxyz"
-
-    def word(n):
-        return "".join(r.choice(letters) for _ in range(n))
-
-    def net():
-        return f"{r.randint(11, 200)}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
-
+    word, net = _random_words_and_networks(r)
     events, t0 = [], 1_500_000_000.0
     for i in range(9000):
         t = t0 + 4.0 * i + r.uniform(0, 3)
@@ -1758,3 +1764,60 @@ def test_carriers_are_counted_at_signup_only_and_halve_with_event_time():
     assert {k: e._carried.peek(k) for k in e._carried.keys()} == before
     kinds = set(e._extract.extract(s).kinds)
     assert K["device"] in kinds and K["avatar"] in kinds and len(before) == 3  # 42, the device, the avatar
+
+
+def _shape_farm(monkeypatch=None, ceiling: float = None) -> tuple:
+    """Three hours of ordinary signups (one every 4 s, scattered networks, a few common
+    clients; a third of them follow one of 40 popular accounts within the hour), with a
+    farm among them in the second hour: 120 accounts, one every 5 s, whose handles share
+    one rare shape ("n2sKrznq4") and nothing else, each following one customer and
+    liking its post 30 to 60 minutes after signup. Returns (farm accounts suspended,
+    farm accounts challenged, organic accounts judged)."""
+    import random
+    import detectors.engine as engine_mod
+    if ceiling is not None:
+        monkeypatch.setattr(engine_mod, "_CARRIER_CEILING", ceiling)
+    r = random.Random(7)
+    word, net = _random_words_and_networks(r)
+    lo, up = "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    uas = ("Chirp/8.4.1 (Linux; Android 9)", "Chirp/8.4.0 (Linux; Android 8.1.0)",
+           "Chirp/8.4.1 (iPhone11,8; iOS 12.4)", "Mozilla/5.0 (Windows NT 10.0; Win64)")
+    events, t0 = [], 1_500_000_000.0
+    for i in range(2700):
+        t = t0 + 4.0 * i + r.uniform(0, 3)
+        events.append(Signup(f"o{i}", t, word(r.randint(5, 10)) + str(r.randint(0, 99)),
+                             display_name=f"{word(5).title()} {word(7).title()}", avatar=word(32), ip=net(),
+                             lang="en", user_agent=r.choice(uas), signup_flow=r.choice(("android", "ios", "web")),
+                             email=f"{word(r.randint(4, 9))}{r.randint(0, 999)}@gmail.com"))
+        if i % 3 == 0:
+            events.append(Activity(f"o{i}", t + r.uniform(60, 3600), "follow", target=f"pop{r.randint(0, 40)}"))
+    for j in range(120):
+        t = t0 + 3600.0 + 5.0 * j
+        handle = f"{r.choice(lo)}{r.randint(0, 9)}{r.choice(lo)}{r.choice(up)}{word(5)}{r.randint(0, 9)}"
+        events.append(Signup(f"w{j}", t, handle, display_name=f"{word(5).title()} {word(7).title()}",
+                             avatar=word(32), ip=net(), lang="en", user_agent=r.choice(uas[:2]),
+                             signup_flow="android", email=f"{word(r.randint(4, 9))}{r.randint(0, 999)}@gmail.com"))
+        acted = t + r.uniform(1800, 3600)
+        events.append(Activity(f"w{j}", acted, "follow", target="customer"))
+        events.append(Activity(f"w{j}", acted + 5.0, "like", target="customers-post"))
+    events.sort(key=lambda ev: ev.ts)
+    final = {}
+    for d in run(Engine(seed=3), events):
+        final[d.account_id] = d.action
+    farm = {a: act for a, act in final.items() if a.startswith("w")}
+    return ({a for a, act in farm.items() if act == "suspend"}, {a for a, act in farm.items() if act == "challenge"},
+            {a for a in final if a.startswith("o")})
+
+
+def test_members_of_a_wave_held_by_a_rare_username_shape_are_judged_by_acting_together(monkeypatch):
+    # Engine._carriers: a wave that one rare username shape alone holds together is
+    # confirmed, but no member carries half of it (a shape counts at most half): they are
+    # challenged. Then they follow one customer and like its post together. Those that
+    # carry most of what a member can carry of it (the wave's ceiling) are carriers of
+    # that target, and a member acting on two such targets is suspended. Organic
+    # newcomers following popular accounts are never judged
+    suspended, challenged, organic = _shape_farm()
+    assert len(suspended) >= 40 and not organic
+    # counting only members with half the wave (the rule before): most stay challenged
+    before, still, organic = _shape_farm(monkeypatch, ceiling=10.0)
+    assert len(before) <= 25 and len(still) >= 40 and not organic
