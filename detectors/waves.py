@@ -116,8 +116,9 @@ class TraitEvidence:
         the wave shares carries: below 1 where the evidence lies in kinds whose values
         organic users share by chance (a username shape counts at most half,
         :attr:`~detectors.signatures.Kind.member`). A wave that a username template
-        alone holds together has a ceiling below 0.5: none of its members carries half
-        of it.
+        alone holds together has a ceiling of 0.5 or less: none of its members carries
+        more than half of it. (The share only: :meth:`Wave.match` also counts values both
+        rare and bursting in absolute terms.)
 
         >>> strength = [0.0] * len(_MEMBER_CAP)
         >>> strength[0] = 1.0                  # a username shape only
