@@ -1816,7 +1816,7 @@ def test_members_of_a_wave_held_by_a_rare_username_shape_are_judged_by_acting_to
     # carry most of what a member can carry of it (the wave's ceiling) are carriers of
     # that target, and a member acting on two such targets is suspended. Organic
     # newcomers following popular accounts are never judged
-    suspended, challenged, organic = _shape_farm()
+    suspended, _, organic = _shape_farm()
     assert len(suspended) >= 40 and not organic
     # counting only members with half the wave (the rule before): most stay challenged
     before, still, organic = _shape_farm(monkeypatch, ceiling=10.0)
