@@ -1344,7 +1344,7 @@ class Engine:
         w = self._wave(acc.wave) if acc is not None and acc.wave is not None else None
         if ev.account_id in self._young and (w is None or w.by_activity or self._weak(w)):
             # members of signup-formed waves are counted by that wave's lockstep tracker
-            links = self._linker.learn_one(ev.account_id, ev.ts, ev.target, ev.text)
+            links = self._linker.learn_one(ev.account_id, ev.ts, ev.target, ev.text, ev.action == "follow")
             for a, b in links:
                 out += self._coact(a, b, ev.ts)
             if not links and self._linker.specific:
