@@ -57,6 +57,9 @@ def share_factor(share: float) -> float:
 
 
 _ONE_ORIGIN = 0.5  # most that one kind of shared origin alone explains (:meth:`Wave.explained`)
+_NETWORK = (KIND_INDEX["ip24"], KIND_INDEX["ip48"])
+_NET_ALONE = 0.3  # part of what a network explains of a lockstep wave that no mail domain or referrer explains (:meth:`Wave.explained`)
+_OTHER_ORIGIN = 0.2  # ... that is: neither explains this much of it
 ID_TRAIT_MIN = 0.3  # strength from which an identity kind counts in :attr:`TraitEvidence.n_identity`
 
 
@@ -400,7 +403,19 @@ class Wave:
         0.69–0.85, below the suspend level, and 154 of its 155 accounts went free; now 31.
         On the 148 evaluation files: 237 farm accounts more suspended (seed 182 +123, 165
         +52, 226 +39), benign suspensions the same; a signup wave (an organisation,
-        :meth:`Engine._organisation`) still counts every shared domain."""
+        :meth:`Engine._organisation`) still counts every shared domain.
+
+        A lockstep wave that no mail domain or referrer explains (``_OTHER_ORIGIN``) is
+        explained by its network only ``_NET_ALONE`` as much: people who act together
+        for a reason and share a network share a domain or a link with it (a campus, a
+        company, a crowd from one page), and a farm acting from its one data centre or
+        IPv6 /64 shares the network alone. Fresh seed 313's wave u4 (written unseen):
+        482 accounts from one IPv6 /64 over five hours, every profile field rotated,
+        replying "Download Coinly with code Y4RCMJ" to posts; its lockstep waves of 63
+        and 34 were explained 0.5 by the network and scored 0.15 and 0.43: 0
+        suspended, now 237. On the 184 evaluation files +869 farm accounts, benign the
+        same. Not counting the network at all: +1,296 and 13 benign more, campus members
+        without the campus's mail acting together (seed 222); at half: +481."""
         if one_domain is None:
             one_domain = self.by_activity
         if n is None:
@@ -410,6 +425,8 @@ class Wave:
         if n <= 0:
             return 0.0
         terms = [self.origin_term(c, n, one_value=one_domain and c == _EMAIL_DOMAIN) for c in _ORIGIN]
+        if self.by_activity and max(x for c, x in zip(_ORIGIN, terms) if c not in _NETWORK) < _OTHER_ORIGIN:
+            terms = [x * _NET_ALONE if c in _NETWORK else x for c, x in zip(_ORIGIN, terms)]
         best = max(terms)
         return best if sum(1 for x in terms if x >= _ONE_ORIGIN) >= 2 else min(best, _ONE_ORIGIN)
 

@@ -552,6 +552,40 @@ def test_a_lockstep_wave_is_explained_by_one_mail_domain_not_by_several():
     assert group(2, True).evidence().explained == 0.5  # half each: as much as one kind alone ever does
 
 
+def test_a_lockstep_wave_that_a_network_alone_explains_is_mostly_unexplained():
+    """People who act together for a reason and share a network share a mail domain or
+    a link with it (a campus, a company, a crowd from one page); a farm acting together
+    from its one data centre or IPv6 /64 shares the network alone (fresh seed 313: 482
+    accounts from one /64 replying one referral code, lockstep waves explained 0.5 by
+    the network, none suspended). Such a lockstep wave is explained by its network only
+    ``_NET_ALONE`` as much; a signup wave, or one that a domain or a referrer explains
+    too, as before. 30 members acting together and sharing nothing else are then
+    challenged on that alone (any trait they share adds to it), no longer passed."""
+    from detectors.scoring import WaveScorer
+    from detectors.signatures import KIND_INDEX
+    from detectors.waves import _NET_ALONE, Wave
+    net, dom, ref = KIND_INDEX["ip48"], KIND_INDEX["email_domain"], KIND_INDEX["referrer"]
+
+    def group(by_activity: bool, *others: int) -> Wave:
+        w = Wave("w", t=0.0)
+        w.by_activity = by_activity
+        for i in range(30):  # every member shares the network and the other origins, rare values
+            kinds = [net, *others]
+            w.add_member(f"a{i}", seq=i, t=float(i), keys=[40 + c for c in kinds], kinds=kinds,
+                         ws=[1.0] * len(kinds), ps=[0.001] * len(kinds))
+        w.co_members = 30 if by_activity else 0
+        return w
+
+    farm = group(True)
+    assert farm.evidence().explained == pytest.approx(_NET_ALONE)  # (the network alone: 1.0)
+    assert group(False).evidence().explained == 0.5  # a signup wave: as before
+    assert group(True, dom).evidence().explained == 1.0  # a campus: its network and its domain
+    assert group(True, ref).evidence().explained == 1.0  # a crowd from one page in one place
+    e, scorer = Engine(), WaveScorer()
+    f = e._features(farm, farm.evidence(), 1.0)
+    assert scorer.score_one(f) >= e.config["challenge_threshold"] > scorer.score_one(dict(f, explained=0.5))
+
+
 def _bot_wave(e: Engine) -> str:
     """Eight lookalike bots: a confirmed wave; returns its id."""
     for i in range(8):
