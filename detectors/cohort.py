@@ -86,8 +86,8 @@ class CoActivityLinker:
     follow_ratio
         The same for a followed account (an activity learned with ``follow=True``).
         Fresh seed 314 (written unseen): an app-store feature brought 622 newcomers in
-        an hour, a fifth of them from Australia, whose few newcomers are usually all
-        the accounts the app suggests to Australians are followed by. Two of those
+        an hour, a fifth of them from Australia, whose few newcomers are usually the
+        only ones who follow the accounts the app suggests to Australians. Two of those
         accounts were followed 6.8 and 36 times their usual rate; 7 newcomers who had
         both followed them within minutes formed a wave, and 42 were suspended with it
         (seed 131: 7 of a flash crowd that followed the show's account at 5.1 times its
@@ -159,7 +159,7 @@ class CoActivityLinker:
         self.__dict__.update(state)
         self.__dict__.setdefault("_memo", Memo(1 << 14))  # pickled before the memo existed
         self.__dict__.setdefault("min_ratio", 5.0)  # pickled before the ratio test
-        self.__dict__.setdefault("follow_ratio", self.min_ratio)  # ... and before follows had their own
+        self.__dict__.setdefault("follow_ratio", 10.0)  # ... and before follows had their own
         self.__dict__.setdefault("hold", 3600.0)  # ... and before held hits were learned
         self.__dict__.setdefault("specific", [])
         self.__dict__.setdefault("long_text", 60)
