@@ -412,7 +412,7 @@ class Wave:
         IPv6 /64 shares the network alone. Fresh seed 313's wave u4 (written unseen):
         482 accounts from one IPv6 /64 over five hours, every profile field rotated,
         replying "Download Coinly with code Y4RCMJ" to posts; its lockstep waves of 63
-        and 34 were explained 0.5 by the network and scored 0.15 and 0.43: 0
+        and 34 were explained 0.5 by the network and scored at most 0.59 and 0.54: 0
         suspended, now 237. On the 184 evaluation files +869 farm accounts, benign the
         same. Not counting the network at all: +1,296 and 13 benign more, campus members
         without the campus's mail acting together (seed 222); at half: +481."""
