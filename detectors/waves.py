@@ -124,10 +124,10 @@ class TraitEvidence:
         rare and bursting in absolute terms.)
 
         >>> strength = [0.0] * len(_MEMBER_CAP)
-        >>> strength[0] = 1.0                  # a username shape only
+        >>> strength[KIND_INDEX["uname_shape"]] = 1.0      # a username shape only
         >>> TraitEvidence(strength, 1.0, 0.0, 1).ceiling()
         0.5
-        >>> strength[6] = 1.0                  # and a device
+        >>> strength[KIND_INDEX["device"]] = 1.0           # and a device
         >>> TraitEvidence(strength, 2.0, 0.0, 2).ceiling()
         0.75
         >>> TraitEvidence([0.0] * len(_MEMBER_CAP), 0.0, 0.0, 0).ceiling()

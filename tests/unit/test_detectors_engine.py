@@ -1813,7 +1813,7 @@ def _shape_farm(monkeypatch=None, ceiling: float = None) -> tuple:
         monkeypatch.setattr(engine_mod, "_CARRIER_CEILING", ceiling)
     r = random.Random(7)
     word, net = _random_words_and_networks(r)
-    lo, up = "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    up = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     uas = ("Chirp/8.4.1 (Linux; Android 9)", "Chirp/8.4.0 (Linux; Android 8.1.0)",
            "Chirp/8.4.1 (iPhone11,8; iOS 12.4)", "Mozilla/5.0 (Windows NT 10.0; Win64)")
     events, t0 = [], 1_500_000_000.0
@@ -1827,7 +1827,7 @@ def _shape_farm(monkeypatch=None, ceiling: float = None) -> tuple:
             events.append(Activity(f"o{i}", t + r.uniform(60, 3600), "follow", target=f"pop{r.randint(0, 40)}"))
     for j in range(120):
         t = t0 + 3600.0 + 5.0 * j
-        handle = f"{r.choice(lo)}{r.randint(0, 9)}{r.choice(lo)}{r.choice(up)}{word(5)}{r.randint(0, 9)}"
+        handle = f"{word(1)}{r.randint(0, 9)}{word(1)}{r.choice(up)}{word(5)}{r.randint(0, 9)}"
         events.append(Signup(f"w{j}", t, handle, display_name=f"{word(5).title()} {word(7).title()}",
                              avatar=word(32), ip=net(), lang="en", user_agent=r.choice(uas[:2]),
                              signup_flow="android", email=f"{word(r.randint(4, 9))}{r.randint(0, 999)}@gmail.com"))
