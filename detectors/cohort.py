@@ -96,6 +96,14 @@ class CoActivityLinker:
     hold
         Seconds a target's hits are held out of the baseline while it bursts (then they
         are learned: a burst that lasts is the new normal).
+    protect_hold
+        Seconds after a flagged wave last linked a pair on a target (:meth:`protect`)
+        during which every hit of it is held out of the baseline, bursting or not. Fresh
+        seed 336 (written unseen): a farm liking 13 posts in bursts for five hours
+        paused for half an hour after three; its first hits after the pause were too few
+        to be a surprise and were learned, no pair linked, the protection lapsed an hour
+        after the last link and the held hits were learned too: from the fourth hour on
+        no like of the farm's was specific.
     min_text
         Shortest text compared as near-duplicate.
     long_text
@@ -125,7 +133,7 @@ class CoActivityLinker:
 
     def __init__(self, window: float = 900.0, min_shared: int = 2, min_surprise: float = 3.0,
                  max_share: float = 0.003, min_ratio: float = 5.0, follow_ratio: float = 10.0,
-                 hold: float = 3600.0,
+                 hold: float = 3600.0, protect_hold: float = 7200.0,
                  min_text: int = 20, long_text: int = 60, warmup: float = 1000.0, capacity: int = 1 << 16,
                  current_half_life: float = 900.0, baseline_half_life: float = 86400.0, seed: int = 0):
         self.window = window
@@ -135,6 +143,7 @@ class CoActivityLinker:
         self.min_ratio = min_ratio
         self.follow_ratio = follow_ratio
         self.hold = hold
+        self.protect_hold = protect_hold
         self.min_text = min_text
         self.long_text = long_text
         self.warmup = warmup
@@ -161,6 +170,7 @@ class CoActivityLinker:
         self.__dict__.setdefault("min_ratio", 5.0)  # pickled before the ratio test
         self.__dict__.setdefault("follow_ratio", 10.0)  # ... and before follows had their own
         self.__dict__.setdefault("hold", 3600.0)  # ... and before held hits were learned
+        self.__dict__.setdefault("protect_hold", 7200.0)  # ... and before protection held every hit
         self.__dict__.setdefault("specific", [])
         self.__dict__.setdefault("long_text", 60)
         self.__dict__.setdefault("target_key", None)
@@ -230,7 +240,15 @@ class CoActivityLinker:
             # app-store feature) is a popular target, not a specific one
             surprise = 0.0
         if not self._bursting(surprise):
-            e[1] += 1.0
+            if t - self._protected.peek(key, _NEVER) <= self.protect_hold:
+                # a target a flagged wave links on: its quiet hits are held back too (a
+                # farm's pause between bursts would otherwise teach the baseline its rate)
+                if len(e) == 3:
+                    e += [1.0, t]
+                else:
+                    e[3] += 1.0
+            else:
+                e[1] += 1.0
         elif len(e) == 3:
             # a protected baseline: hits of a target while it bursts do not teach it that
             # the burst is normal (a campaign hitting its customers would otherwise make
@@ -240,7 +258,7 @@ class CoActivityLinker:
             e[3] += 1.0
             # ... unless it lasts: then it is the new normal (but not while a wave its
             # pairs linked on is flagged, :meth:`protect`)
-            if t - e[4] > self.hold and t - self._protected.get(key, _NEVER) > self.hold:
+            if t - e[4] > self.hold and t - self._protected.get(key, _NEVER) > self.protect_hold:
                 e[1] += e[3]
                 e[3] = 0.0
                 e[4] = t
@@ -302,9 +320,9 @@ class CoActivityLinker:
 
     def protect(self, key: int, t: float) -> None:
         """A wave flagged by the engine linked a pair on target ``key`` at ``t``: for
-        ``hold`` after, a burst of the target that lasts is not learned as the new normal
-        (a campaign that keeps hitting its customers for hours would otherwise stop linking
-        its own later accounts: never let a baseline learn from the wave it flags)."""
+        ``protect_hold`` after, no hit of the target is learned (a campaign that keeps
+        hitting its customers for hours would otherwise stop linking its own later
+        accounts: never let a baseline learn from the wave it flags)."""
         self._protected[key] = t
 
     def baseline(self, key: int) -> float:

@@ -25,7 +25,7 @@ from typing import Iterable, Optional
 from detectors.bounded import restore_slots
 from detectors.signatures import KIND_INDEX, KINDS, PART_OF
 
-__all__ = ["Wave", "TraitEvidence", "share_factor", "burst_factor", "specificity", "ID_TRAIT_MIN"]
+__all__ = ["Wave", "TraitEvidence", "share_factor", "burst_factor", "specificity", "rare_cap", "ID_TRAIT_MIN"]
 
 _N_KINDS = len(KINDS)
 _ID = tuple(i for i, k in enumerate(KINDS) if k.group == "id")
@@ -60,6 +60,8 @@ _ONE_ORIGIN = 0.5  # most that one kind of shared origin alone explains (:meth:`
 _NETWORK = (KIND_INDEX["ip24"], KIND_INDEX["ip48"])
 _NET_ALONE = 0.3  # part of what a network explains of a lockstep wave that no mail domain or referrer explains (:meth:`Wave.explained`)
 _OTHER_ORIGIN = 0.2  # ... that is: neither explains this much of it
+_RARE_KINDS = frozenset((KIND_INDEX["uname_shape"],))  # kinds whose cap a rare value lifts (:func:`rare_cap`)
+_RARE_FROM, _RARE_FULL = 3.5, 4.5  # -log10 of the baseline share from which it starts, and is full
 ID_TRAIT_MIN = 0.3  # strength from which an identity kind counts in :attr:`TraitEvidence.n_identity`
 
 
@@ -83,6 +85,22 @@ def burst_factor(z: float, sensitivity: float = 1.0, z_full: float = 4.0) -> flo
     (0.0, 0.5, 1.0)
     """
     return min(1.0, max(0.0, z * sensitivity / z_full))
+
+
+def rare_cap(cap: float, p: float) -> float:
+    """What one member's sharing a wave's most shared value of a kind capped at ``cap``
+    (:attr:`Kind.member <detectors.signatures.Kind>`) counts in its absolute evidence
+    (:meth:`Wave.carried`), when that value's baseline share was ``p``: ``cap`` for a
+    value one signup in 3,000 or more carries, rising to 1 for one in 30,000 or fewer.
+    A username shape is capped because organic users share the common ones by chance
+    ("Aaaa_Aaaaa9999"); one that no signup in 30,000 carries ("aaAa9aaA") is as much a
+    stamp as a device.
+
+    >>> rare_cap(0.5, 1e-3), rare_cap(0.5, 1e-4), rare_cap(0.5, 1e-5), rare_cap(0.5, 0.0)
+    (0.5, 0.75, 1.0, 1.0)
+    """
+    r = (-math.log10(p) - _RARE_FROM) / (_RARE_FULL - _RARE_FROM) if p > 0.0 else 1.0
+    return cap + (1.0 - cap) * min(1.0, max(0.0, r))
 
 
 def specificity(p: float) -> float:
@@ -509,6 +527,15 @@ class Wave:
         avatar, its bio) carries a small *share* of it but may still carry two of its
         other templates.
 
+        A member carrying the wave's most shared username shape counts it up to
+        :func:`rare_cap` of the shape's baseline share, not the shape's usual cap: fresh
+        seed 341's farm (written unseen) of 485 accounts shaped "ylVa3uaS" ("aaAa9aaA",
+        a shape 3 signups in 100,000 carried) and sharing nothing else was confirmed at
+        22 members, and 302 were only challenged; now 1. On the 196 evaluation files:
+        +1,870 farm accounts suspended, +5 benign (one each on five files: people whose
+        handle had a farm's rare shape, such as "sophia_1974x" in a farm of
+        "agunes_1988x").
+
         >>> w = Wave("w1", t=0.0)
         >>> for i in range(6):   # username shape, user agent and avatar shared by all
         ...     w.add_member(f"a{i}", i, float(i), [1, 2, 3], [0, 8, 7], [1.0, 1.0, 1.0])
@@ -539,11 +566,17 @@ class Wave:
         got = 0.0
         traits = set()
         strength = ev.strength
+        mine = None
         for c, w in shared.items():
             s = strength[c]
             if s <= 0.0:
                 continue
-            w = min(w, _MEMBER_CAP[c])
+            cap = _MEMBER_CAP[c]
+            if c in _RARE_KINDS:  # the wave's most shared value, if rare, lifts the cap
+                mine = set(keys) if mine is None else mine
+                if self.best[c] in mine:
+                    cap = rare_cap(cap, self.pbest[c])
+            w = min(w, cap)
             got += s * w
             if s >= min_strength and w > 0.05 and _ID_TRAIT[c]:
                 traits.add(_ID_TRAIT[c])

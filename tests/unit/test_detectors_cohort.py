@@ -131,12 +131,9 @@ def test_a_burst_that_lasts_becomes_the_baseline():
     assert sum(1 for i in range(240, 300) if f"fan{i}" in linked) <= 6  # two hours on
 
 
-def test_a_burst_that_lasts_stays_specific_while_a_flagged_wave_links_on_it():
-    # the same campaign, but the engine has flagged the wave its pairs form: each link
-    # protects the targets it was made on (what Engine._mark_targets does for a flagged
-    # wave), so two hours on the campaign's later accounts are still linked
-    r = random.Random(3)
-    lk = CoActivityLinker(seed=4, hold=1800.0)
+def _protecting(lk: CoActivityLinker) -> CoActivityLinker:
+    """``lk`` whose links protect the targets they were made on, as the engine's do once
+    the wave their pairs form is flagged (:meth:`Engine._mark_targets`)."""
     learn = lk.learn_one
 
     def learn_and_protect(acct, t, target=None, text=None, follow=False):
@@ -147,11 +144,73 @@ def test_a_burst_that_lasts_stays_specific_while_a_flagged_wave_links_on_it():
         return links
 
     lk.learn_one = learn_and_protect
+    return lk
+
+
+def test_a_burst_that_lasts_stays_specific_while_a_flagged_wave_links_on_it():
+    # the same campaign, but the engine has flagged the wave its pairs form: each link
+    # protects the targets it was made on (what Engine._mark_targets does for a flagged
+    # wave), so two hours on the campaign's later accounts are still linked
+    r = random.Random(3)
+    lk = _protecting(CoActivityLinker(seed=4, hold=1800.0))
     organic_links: list = []
     t = _organic(lk, r, 0.0, 7200.0, organic_links)
     linked = _campaign(lk, r, t, 300, 30.0, [f"cust-{i}" for i in range(4)], "news-post", organic_links, "fan")
     assert sum(1 for i in range(60) if f"fan{i}" in linked) >= 50
     assert sum(1 for i in range(240, 300) if f"fan{i}" in linked) >= 50
+
+
+def test_a_flagged_campaign_that_pauses_is_still_linked_when_it_resumes():
+    # fresh seed 336: a farm paused between bursts; the few hits of its stragglers were
+    # no surprise and were learned, and an hour after its last link its held hits were
+    # learned too: it was never linked again. While a flagged wave's links protect a
+    # target (``protect_hold``), every hit of it is held back, bursting or not
+    def run(**kw) -> tuple:
+        r = random.Random(9)
+        lk = _protecting(CoActivityLinker(seed=6, hold=1800.0, **kw))
+        organic_links: list = []
+        t = _organic(lk, r, 0.0, 7200.0, organic_links)
+        customers = [f"cust-{i}" for i in range(4)]
+        first = _campaign(lk, r, t, 60, 20.0, customers, "promo", organic_links, "a")
+        t += 60 * 20.0
+        for i in range(10):  # 50 minutes of stragglers: one customer each, every 5 minutes
+            lk.learn_one(f"straggler{i}", t + 1.0, target=customers[i % 4], follow=True)
+            t = _organic(lk, r, t + 1.5, t + 300.0, organic_links)
+        second = _campaign(lk, r, t, 60, 20.0, customers, "promo", organic_links, "b")
+        assert not [p for p in organic_links if p[0][0] not in "ab" or p[1][0] not in "ab"]
+        return (sum(1 for i in range(60) if f"a{i}" in first), sum(1 for i in range(60) if f"b{i}" in second))
+
+    first, second = run()
+    assert first >= 50 and second >= 50
+    first, second = run(protect_hold=1800.0)  # protected only as long as hits are held
+    assert first >= 50 and second <= 10
+
+
+def test_hits_of_a_protected_target_are_held_back_even_when_they_are_no_surprise():
+    # two accounts a farm likes, hit at their usual rate (one hit every five minutes
+    # each, among organic traffic) for three hours: learned. Then a flagged wave links on the
+    # first (protect): for ``protect_hold`` none of its hits is learned, not even those
+    # at its usual rate (a farm's stragglers between bursts); the second's still are
+    r = random.Random(4)
+    lk = CoActivityLinker(seed=8)
+    organic_links: list = []
+    t = 0.0
+    for i in range(36):
+        for tg in ("cust-a", "cust-b"):
+            lk.learn_one(f"s{tg}{i}", t, target=tg, follow=True)
+        t = _organic(lk, r, t + 1.0, t + 300.0, organic_links)
+    a, b = (lk.targets(tg, None)[0] for tg in ("cust-a", "cust-b"))
+    assert lk.specific == [] and lk.baseline(a) > 30 and lk.baseline(b) > 30
+    before = lk.baseline(a), lk.baseline(b)
+    lk.protect(a, t)
+    for i in range(15):
+        for tg in ("cust-a", "cust-b"):
+            lk.learn_one(f"q{tg}{i}", t, target=tg, follow=True)
+            assert lk.specific == []  # no surprise
+        t = _organic(lk, r, t + 1.0, t + 300.0, organic_links)
+    assert lk.baseline(a) < before[0]  # decayed a little, learned nothing
+    assert lk.baseline(b) > before[1] + 10
+    assert organic_links == []
 
 
 def test_a_long_near_identical_text_counts_as_two_shared_targets():
