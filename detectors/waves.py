@@ -279,7 +279,7 @@ class Wave:
                 pair.add(c)
                 self.rep[c] += 1
             b = self.best[c]
-            if b != k and (b is None or n > kd[b][0]):
+            if b != k and (b is None or b not in kd or n > kd[b][0]):
                 self.best[c] = k
                 pbest[c] = p
             elif b == k and p < pbest[c]:
@@ -302,7 +302,11 @@ class Wave:
             del kd[k]
         if len(kd) > 2 * self.max_keys:  # a wave of pools larger than the cap: keep the largest
             items = sorted(kd.items(), key=lambda kv: -kv[1][0])
-            self.keys = dict(items[: self.max_keys])
+            keep = dict(items[: self.max_keys])
+            for b in keep_best:  # and each kind's most shared value (:attr:`best`)
+                if b not in keep and b in kd:
+                    keep[b] = kd[b]
+            self.keys = keep
 
     def top_count(self, c: int) -> int:
         """Members carrying the most shared value of kind ``c`` (:attr:`best`; 0 if none)."""

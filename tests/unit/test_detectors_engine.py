@@ -1874,3 +1874,21 @@ def test_members_sharing_only_a_username_shape_no_signup_carries_are_suspended(m
     # a shape counted at most half, however rare: challenged
     suspended, challenged, organic = _shape_farm(monkeypatch, hours=4, act=False, rare_from=99.0)
     assert not suspended and len(challenged) >= 100 and not organic
+
+
+def test_a_wave_of_more_pools_than_its_key_cap_keeps_each_kinds_most_shared_value():
+    # Wave._prune: a wave whose shared values outgrow twice its key cap keeps the most
+    # shared ones, and each kind's most shared value (Wave.best) with them: a later member
+    # of that kind compared its count with a value that was gone (KeyError: a crash of the
+    # engine, met once a signature change made a wave of many e-mail pools)
+    from detectors.waves import Wave
+    w = Wave("w", 0.0, max_keys=4)
+    for i in range(2):
+        w.add_member(f"s{i}", i, float(i), [1000], [1], [1.0])
+    for k in range(12):  # twelve client values, three members each: more shared than 1000
+        w.keys[2000 + k] = (3, 8, 1.0, "")
+    w._prune()
+    assert len(w.keys) <= 5 and w.best[1] == 1000 and 1000 in w.keys
+    w.add_member("late", 2, 2.0, [1001], [1], [1.0])
+    w.add_member("later", 3, 3.0, [1001], [1], [1.0])
+    assert w.best[1] == 1000 and w.top_count(1) == 2
