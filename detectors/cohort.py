@@ -249,6 +249,11 @@ class CoActivityLinker:
                     e[3] += 1.0
             else:
                 e[1] += 1.0
+                if len(e) > 3 and e[3] > 0.0 and t - e[4] > self.hold:
+                    # a burst over, and no longer protected: what it held back is learned
+                    e[1] += e[3]
+                    e[3] = 0.0
+                    e[4] = t
         elif len(e) == 3:
             # a protected baseline: hits of a target while it bursts do not teach it that
             # the burst is normal (a campaign hitting its customers would otherwise make

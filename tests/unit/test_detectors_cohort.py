@@ -213,6 +213,34 @@ def test_hits_of_a_protected_target_are_held_back_even_when_they_are_no_surprise
     assert organic_links == []
 
 
+def test_a_burst_that_ends_is_learned_once_it_is_quiet():
+    # a post liked once every five minutes for three hours goes viral among newcomers for
+    # ten minutes (those hits held back: a burst), then is liked at its quiet rate again;
+    # no flagged wave protects it. An hour (``hold``) after the burst began, the next quiet
+    # hit has the held hits learned too: a burst that ended is history, not held back for
+    # ever (the post would look bursting to the baseline at its next few likes)
+    r = random.Random(2)
+    lk = CoActivityLinker(seed=3)
+    links: list = []
+    t = 0.0
+
+    def quiet(prefix: str, n: int, t: float) -> float:
+        for i in range(n):
+            lk.learn_one(f"{prefix}{i}", t, target="viral")
+            t = _organic(lk, r, t + 1.0, t + 300.0, links)
+        return t
+
+    t = quiet("early", 36, t)
+    key = lk.targets("viral", None)[0]
+    before = lk.baseline(key)
+    for i in range(60):
+        lk.learn_one(f"fan{i}", t + 10.0 * i, target="viral")
+    t = _organic(lk, r, t + 600.0, t + 900.0, links)
+    assert lk.baseline(key) < before + 20  # most of the burst held back
+    t = quiet("late", 12, t)
+    assert lk.baseline(key) > before + 60
+
+
 def test_a_long_near_identical_text_counts_as_two_shared_targets():
     # a farm posting one templated job offer per account shares no second target; a text
     # of long_text characters or more written alike by two accounts within the window links

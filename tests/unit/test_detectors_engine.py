@@ -1855,17 +1855,18 @@ def test_members_of_a_wave_held_by_a_rare_username_shape_are_judged_by_acting_to
     # challenged. Then they follow one customer and like its post together. Those that
     # carry most of what a member can carry of it (the wave's ceiling) are carriers of
     # that target, and a member acting on two such targets is suspended. Organic
-    # newcomers following popular accounts are never judged
-    suspended, _, organic = _shape_farm()
+    # newcomers following popular accounts are never judged. (The shape is counted at most
+    # half here, as one not rare enough to count in full is: Wave.carried, rare_cap)
+    suspended, _, organic = _shape_farm(monkeypatch, rare_from=99.0)
     assert len(suspended) >= 40 and not organic
     # counting only members with half the wave (the rule before): most stay challenged
-    before, still, organic = _shape_farm(monkeypatch, ceiling=10.0)
+    before, still, organic = _shape_farm(monkeypatch, ceiling=10.0, rare_from=99.0)
     assert len(before) <= 25 and len(still) >= 40 and not organic
 
 
 def test_members_sharing_only_a_username_shape_no_signup_carries_are_suspended(monkeypatch):
     # Wave.carried, rare_cap: the same farm, idle, after three hours of baseline: its
-    # one shared trait is a username shape that no signup in 30,000 carries, and a shape
+    # one shared trait is a username shape that no signup in 10,000 carries, and a shape
     # that rare counts in full for a member, as a device does (fresh seed 341: 485
     # accounts shaped "ylVa3uaS", confirmed at 22, 302 of them only challenged).
     # Organic newcomers, whose shapes are common, are never judged
