@@ -95,7 +95,8 @@ class CoActivityLinker:
         and keep ``min_ratio``.
     hold
         Seconds a target's hits are held out of the baseline while it bursts (then they
-        are learned: a burst that lasts is the new normal).
+        are learned, at its next hit, bursting or not: a burst that lasts is the new
+        normal, and one that ended is history).
     protect_hold
         Seconds after a flagged wave last linked a pair on a target (:meth:`protect`)
         during which every hit of it is held out of the baseline, bursting or not. Fresh

@@ -537,7 +537,7 @@ class Wave:
         seed 341's farm (written unseen) of 485 accounts shaped "ylVa3uaS" ("aaAa9aaA",
         a shape 3 signups in 100,000 carried) and sharing nothing else was confirmed at
         22 members, and 302 were only challenged; now 1. On the 196 evaluation files:
-        +1,870 farm accounts suspended, +5 benign (one each on five files: people whose
+        +2,080 farm accounts suspended, +5 benign (one each on five files: people whose
         handle had a farm's rare shape, such as "sophia_1974x" in a farm of
         "agunes_1988x").
 
