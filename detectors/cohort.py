@@ -240,31 +240,26 @@ class CoActivityLinker:
             # a few times its usual rate (the accounts an app suggests, during an
             # app-store feature) is a popular target, not a specific one
             surprise = 0.0
-        if not self._bursting(surprise):
-            if t - self._protected.peek(key, _NEVER) <= self.protect_hold:
-                # a target a flagged wave links on: its quiet hits are held back too (a
-                # farm's pause between bursts would otherwise teach the baseline its rate)
-                if len(e) == 3:
-                    e += [1.0, t]
-                else:
-                    e[3] += 1.0
+        # a protected baseline: hits of a target while it bursts do not teach it that the
+        # burst is normal (a campaign hitting its customers would otherwise make them "where
+        # everyone goes" within minutes and hide its own lockstep), nor do any hits while a
+        # flagged wave links on it (:meth:`protect`: a farm's pause between bursts would
+        # otherwise teach the baseline its rate) ...
+        protected = t - self._protected.peek(key, _NEVER) <= self.protect_hold
+        bursting = self._bursting(surprise)
+        if protected or bursting:
+            if len(e) == 3:
+                e += [1.0, t]  # held-back hits (not decayed: held an hour at most), since when
             else:
-                e[1] += 1.0
-                if len(e) > 3 and e[3] > 0.0 and t - e[4] > self.hold:
-                    # a burst over, and no longer protected: what it held back is learned
-                    e[1] += e[3]
-                    e[3] = 0.0
-                    e[4] = t
-        elif len(e) == 3:
-            # a protected baseline: hits of a target while it bursts do not teach it that
-            # the burst is normal (a campaign hitting its customers would otherwise make
-            # them "where everyone goes" within minutes and hide its own lockstep) ...
-            e += [1.0, t]  # held-back hits (not decayed: held an hour at most), since when
+                e[3] += 1.0
         else:
-            e[3] += 1.0
-            # ... unless it lasts: then it is the new normal (but not while a wave its
-            # pairs linked on is flagged, :meth:`protect`)
-            if t - e[4] > self.hold and t - self._protected.get(key, _NEVER) > self.protect_hold:
+            e[1] += 1.0
+        # ... held back for ``hold``, then learned unless protected: a burst that lasts is
+        # the new normal, one that ended is history
+        if len(e) > 3 and e[3] > 0.0 and t - e[4] > self.hold:
+            if bursting:  # a target still bursting stays among the protected longest (LRU)
+                protected = t - self._protected.get(key, _NEVER) <= self.protect_hold
+            if not protected:
                 e[1] += e[3]
                 e[3] = 0.0
                 e[4] = t

@@ -571,16 +571,13 @@ class Wave:
         got = 0.0
         traits = set()
         strength = ev.strength
-        mine = None
         for c, w in shared.items():
             s = strength[c]
             if s <= 0.0:
                 continue
             cap = _MEMBER_CAP[c]
-            if c in _RARE_KINDS:  # the wave's most shared value, if rare, lifts the cap
-                mine = set(keys) if mine is None else mine
-                if self.best[c] in mine:
-                    cap = rare_cap(cap, self.pbest[c])
+            if c in _RARE_KINDS and self.best[c] in keys:  # the wave's most shared value, if rare, lifts the cap
+                cap = rare_cap(cap, self.pbest[c])
             w = min(w, cap)
             got += s * w
             if s >= min_strength and w > 0.05 and _ID_TRAIT[c]:

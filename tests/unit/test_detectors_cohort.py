@@ -186,6 +186,20 @@ def test_a_flagged_campaign_that_pauses_is_still_linked_when_it_resumes():
     assert first >= 50 and second <= 10
 
 
+def _quietly(lk: CoActivityLinker, r: random.Random, t: float, n: int, targets: tuple, prefix: str,
+             links: list, follow: bool = False) -> tuple:
+    """``n`` rounds five minutes apart, each a new account hitting every one of ``targets``
+    (organic traffic goes on around them); returns (the time after, whether any of those
+    hits was specific)."""
+    hot = False
+    for i in range(n):
+        for tg in targets:
+            lk.learn_one(f"{prefix}{tg}{i}", t, target=tg, follow=follow)
+            hot = hot or lk.specific != []
+        t = _organic(lk, r, t + 1.0, t + 300.0, links)
+    return t, hot
+
+
 def test_hits_of_a_protected_target_are_held_back_even_when_they_are_no_surprise():
     # two accounts a farm likes, hit at their usual rate (one hit every five minutes
     # each, among organic traffic) for three hours: learned. Then a flagged wave links on the
@@ -194,20 +208,13 @@ def test_hits_of_a_protected_target_are_held_back_even_when_they_are_no_surprise
     r = random.Random(4)
     lk = CoActivityLinker(seed=8)
     organic_links: list = []
-    t = 0.0
-    for i in range(36):
-        for tg in ("cust-a", "cust-b"):
-            lk.learn_one(f"s{tg}{i}", t, target=tg, follow=True)
-        t = _organic(lk, r, t + 1.0, t + 300.0, organic_links)
+    t, _ = _quietly(lk, r, 0.0, 36, ("cust-a", "cust-b"), "s", organic_links, follow=True)
     a, b = (lk.targets(tg, None)[0] for tg in ("cust-a", "cust-b"))
     assert lk.specific == [] and lk.baseline(a) > 30 and lk.baseline(b) > 30
     before = lk.baseline(a), lk.baseline(b)
     lk.protect(a, t)
-    for i in range(15):
-        for tg in ("cust-a", "cust-b"):
-            lk.learn_one(f"q{tg}{i}", t, target=tg, follow=True)
-            assert lk.specific == []  # no surprise
-        t = _organic(lk, r, t + 1.0, t + 300.0, organic_links)
+    t, hot = _quietly(lk, r, t, 15, ("cust-a", "cust-b"), "q", organic_links, follow=True)
+    assert not hot  # no surprise
     assert lk.baseline(a) < before[0]  # decayed a little, learned nothing
     assert lk.baseline(b) > before[1] + 10
     assert organic_links == []
@@ -222,22 +229,14 @@ def test_a_burst_that_ends_is_learned_once_it_is_quiet():
     r = random.Random(2)
     lk = CoActivityLinker(seed=3)
     links: list = []
-    t = 0.0
-
-    def quiet(prefix: str, n: int, t: float) -> float:
-        for i in range(n):
-            lk.learn_one(f"{prefix}{i}", t, target="viral")
-            t = _organic(lk, r, t + 1.0, t + 300.0, links)
-        return t
-
-    t = quiet("early", 36, t)
+    t, _ = _quietly(lk, r, 0.0, 36, ("viral",), "early", links)
     key = lk.targets("viral", None)[0]
     before = lk.baseline(key)
     for i in range(60):
         lk.learn_one(f"fan{i}", t + 10.0 * i, target="viral")
     t = _organic(lk, r, t + 600.0, t + 900.0, links)
     assert lk.baseline(key) < before + 20  # most of the burst held back
-    t = quiet("late", 12, t)
+    t, _ = _quietly(lk, r, t, 12, ("viral",), "late", links)
     assert lk.baseline(key) > before + 60
 
 
