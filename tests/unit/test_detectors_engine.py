@@ -797,6 +797,16 @@ def test_an_organisation_is_challenged_not_suspended_on_the_prior_alone():
     no_domain = group(["ip24", "referrer"], ["bio_sim"])
     ev = no_domain.evidence()
     assert ev.explained >= 0.9 and not Engine._organisation(no_domain, ev)
+    # the pattern of the addresses at its own domain is its naming rule, not a second
+    # identity trait (fresh seed 231: six students named Vinicius, alike in handle and
+    # address); at a provider it is (a farm's address template, no domain of its own)
+    named = group(["ip24", "email_domain", "referrer"], ["uname_sim", "email_shape"])
+    ev = named.evidence()
+    assert ev.n_identity == 2 and Engine._organisation(named, ev)
+    provider = group(["ip24", "referrer"], ["uname_sim", "email_shape"])
+    assert not Engine._organisation(provider, provider.evidence())
+    assert not Engine._organisation(*(lambda w: (w, w.evidence()))(
+        group(["ip24", "email_domain", "referrer"], ["uname_sim", "email_shape", "bio_sim"])))
 
 
 def test_two_small_lockstep_waves_linked_by_a_pair_become_one_but_large_ones_do_not():
@@ -1893,3 +1903,44 @@ def test_a_wave_of_more_pools_than_its_key_cap_keeps_each_kinds_most_shared_valu
     w.add_member("late", 2, 2.0, [1001], [1], [1.0])
     w.add_member("later", 3, 3.0, [1001], [1], [1.0])
     assert w.best[1] == 1000 and w.top_count(1) == 2
+
+
+def test_a_signup_like_two_waves_merges_them_only_if_they_are_of_one_kind():
+    # Engine._place / _one_group: a signup carrying a confirmed farm's bio template and
+    # the e-mail pattern, network, mail domain and welcome link of a campus joins one of
+    # their waves; it does not make them one (fresh seed 263: a student who wrote the
+    # common bio the farm copies merged the campus's lockstep wave of 179 into the farm's
+    # wave, and 60 students were suspended with it; seed 191: the same with a signup
+    # wave of the campus). A farm that started in two places, alike in what explains
+    # neither part, is one wave.
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.signatures import Signature
+    from detectors.waves import Wave
+
+    def merged(other_kinds, by_activity: bool) -> bool:
+        e = Engine(seed=1)
+
+        def wave(wid, kinds, keys, by_activity=False):
+            w = Wave(wid, 100.0 if wid == "wfarm" else 90.0)
+            w.by_activity = by_activity
+            for i in range(12):
+                w.add_member(f"{wid}{i}", seq=-1, t=100.0 + i, keys=keys, kinds=[K[k] for k in kinds],
+                             ws=[1.0] * len(keys), ps=[1e-4] * len(keys))
+            e._waves[wid] = w
+            for k in keys:
+                e._wave_by_key[k] = wid
+            return w
+
+        wave("wfarm", ["bio_sim"], [1]).confirmed = True
+        wave("wother", other_kinds, [2, 4, 5, 6][:len(other_kinds)], by_activity)
+        kinds = ["bio_sim"] + other_kinds
+        sig = Signature([1, 2, 4, 5, 6][:len(kinds)], [K[k] for k in kinds], [""] * len(kinds))
+        best, m, _, merges = e._place(sig, {}, [1.0] * len(kinds))
+        assert best is not None and m >= 0.6
+        return bool(merges)
+
+    campus = ["email_shape", "ip24", "email_domain", "referrer"]
+    assert not merged(campus, by_activity=True)  # the campus acting together (seed 263)
+    assert not merged(campus, by_activity=False)  # the campus at signup (seed 191)
+    assert merged(["email_shape", "ip24"], by_activity=False)  # the farm's other half
+    assert not merged(["email_shape", "ip24"], by_activity=True)  # a lockstep wave is another kind
