@@ -63,8 +63,8 @@ def run(args) -> int:
     d, out = Path(args.dir), Path(args.out)
     root = Path(args.root).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    py = root / ".venv" / "bin" / "python"
-    py = str(py) if py.exists() else sys.executable
+    venv = root / ".venv" / "bin" / "python"
+    py = str(venv) if venv.exists() else sys.executable
     files = [f for f in _files(d) if f.exists()]
     if not files:
         print(f"no evaluation files in {d}: run `write` first", file=sys.stderr)

@@ -755,6 +755,21 @@ def test_a_small_wave_of_homes_sharing_a_device_is_challenged_not_suspended():
                    "grown": (False, True), "pairs": (True, False), "one network": (False, True)}
 
 
+def _uniform_wave(kinds: list, keys: list, ws=None, wid: str = "w", t: float = 0.0,
+                  by_activity: bool = False, n: int = 12):
+    """A wave of ``n`` members that all carry ``keys`` (one per kind name in ``kinds``),
+    each value rare in the baseline (1 in 10,000) and at weight ``ws`` (default 1)."""
+    from detectors.signatures import KIND_INDEX as K
+    from detectors.waves import Wave
+
+    w = Wave(wid, t)
+    w.by_activity = by_activity
+    for i in range(n):
+        w.add_member(f"{wid}{i}", seq=i, t=t + i, keys=keys, kinds=[K[k] for k in kinds],
+                     ws=ws or [1.0] * len(keys), ps=[1e-4] * len(keys))
+    return w
+
+
 def test_an_organisation_is_challenged_not_suspended_on_the_prior_alone():
     """A group that specific origins of two kinds explain (one office network, one
     company mail domain, one intranet link) and that looks alike in one identity trait
@@ -764,13 +779,9 @@ def test_an_organisation_is_challenged_not_suspended_on_the_prior_alone():
     from detectors.waves import Wave
 
     def group(origin_kinds, id_kinds, ua_weight: float = 1.0) -> Wave:
-        w = Wave("w", t=0.0)
-        kinds = [K[k] for k in origin_kinds + id_kinds]
-        ws = [ua_weight if k == "ua" else 1.0 for k in origin_kinds + id_kinds]  # ua_locale: 1.0
-        for i in range(12):
-            w.add_member(f"a{i}", seq=i, t=float(i), keys=[100 + c for c in kinds], kinds=kinds,
-                         ws=ws, ps=[1e-4] * len(kinds))
-        return w
+        names = origin_kinds + id_kinds
+        return _uniform_wave(names, [100 + K[k] for k in names],
+                             ws=[ua_weight if k == "ua" else 1.0 for k in names])  # ua_locale: 1.0
 
     org = group(["ip24", "email_domain", "referrer"], ["bio_sim"])
     assert Engine._organisation(org, org.evidence())
@@ -805,8 +816,8 @@ def test_an_organisation_is_challenged_not_suspended_on_the_prior_alone():
     assert ev.n_identity == 2 and Engine._organisation(named, ev)
     provider = group(["ip24", "referrer"], ["uname_sim", "email_shape"])
     assert not Engine._organisation(provider, provider.evidence())
-    assert not Engine._organisation(*(lambda w: (w, w.evidence()))(
-        group(["ip24", "email_domain", "referrer"], ["uname_sim", "email_shape", "bio_sim"])))
+    bio_too = group(["ip24", "email_domain", "referrer"], ["uname_sim", "email_shape", "bio_sim"])
+    assert not Engine._organisation(bio_too, bio_too.evidence())
 
 
 def test_two_small_lockstep_waves_linked_by_a_pair_become_one_but_large_ones_do_not():
@@ -1915,24 +1926,17 @@ def test_a_signup_like_two_waves_merges_them_only_if_they_are_of_one_kind():
     # neither part, is one wave.
     from detectors.signatures import KIND_INDEX as K
     from detectors.signatures import Signature
-    from detectors.waves import Wave
 
     def merged(other_kinds, by_activity: bool) -> bool:
         e = Engine(seed=1)
-
-        def wave(wid, kinds, keys, by_activity=False):
-            w = Wave(wid, 100.0 if wid == "wfarm" else 90.0)
-            w.by_activity = by_activity
-            for i in range(12):
-                w.add_member(f"{wid}{i}", seq=-1, t=100.0 + i, keys=keys, kinds=[K[k] for k in kinds],
-                             ws=[1.0] * len(keys), ps=[1e-4] * len(keys))
-            e._waves[wid] = w
-            for k in keys:
-                e._wave_by_key[k] = wid
-            return w
-
-        wave("wfarm", ["bio_sim"], [1]).confirmed = True
-        wave("wother", other_kinds, [2, 4, 5, 6][:len(other_kinds)], by_activity)
+        farm = _uniform_wave(["bio_sim"], [1], wid="wfarm", t=100.0)
+        farm.confirmed = True
+        other = _uniform_wave(other_kinds, [2, 4, 5, 6][:len(other_kinds)], wid="wother", t=90.0,
+                              by_activity=by_activity)
+        for w in (farm, other):
+            e._waves[w.wave_id] = w
+            for k in w.keys:
+                e._wave_by_key[k] = w.wave_id
         kinds = ["bio_sim"] + other_kinds
         sig = Signature([1, 2, 4, 5, 6][:len(kinds)], [K[k] for k in kinds], [""] * len(kinds))
         best, m, _, merges = e._place(sig, {}, [1.0] * len(kinds))
