@@ -59,13 +59,17 @@ _TEXT = tuple(k.name in ("uname_sim", "dname_sim", "bio_sim") for k in KINDS)
 # kinds that link only while they burst, however rare their values: the site a bio links to.
 # People link to their own pages on a few big services; a site a farm appends to every bio
 # arrives far more often than its baseline says (see :meth:`Engine._score_keys`)
-_BURST_ONLY = tuple(k.name == "bio_link" for k in KINDS)
+_BURST_ONLY = tuple(k.name in ("bio_link", "uname_recipe") for k in KINDS)
 assert len(KINDS) <= 32  # a kind index fits in 5 bits (``Engine._links``)
 _IS_ID = tuple(k.group == "id" for k in KINDS)
 # the kind a link through each kind counts as (:meth:`Engine._links`): a kind that is part of
 # another's trait (PART_OF: a bio and the site it links to) counts as it, the stronger link
 _LINK_SLOT = tuple(KIND_INDEX[PART_OF.get(k.name, k.name)] for k in KINDS)
 _EMAIL_DOMAIN = KIND_INDEX["email_domain"]
+_RECIPE = KIND_INDEX["uname_recipe"]
+# a sign-up recipe (username and display-name patterns, flow, device id or not) that more signups
+# than this carried in the baseline says nothing: a crowd bursts in the common ones (:meth:`Engine._score_keys`)
+_RECIPE_COMMON = 0.001
 _UA_KINDS = (KIND_INDEX["ua"], KIND_INDEX["ua_locale"])  # a user agent alone and with the locale
 _FULL_SURPRISE = 6.0  # -log10 P: a one-in-a-million count gives a key its full weight
 _EMAIL_SHAPE = KIND_INDEX["email_shape"]
@@ -85,7 +89,7 @@ _HOT = 0.8  # a key weight this high at signup is a hard burst (:meth:`Engine._h
 _HOLD = 3600.0  # seconds a hard burst is kept out of the baseline (:meth:`Engine._holding`)
 # kinds whose hard bursts are held: what a farm shares (its names, devices, client, network);
 # not what a crowd from one country or one link shares (a carrier /16, a locale, a referrer, a mail provider)
-_HOLDS = tuple(k.name in ("uname_shape", "uname_tmpl", "email_shape", "device", "avatar", "ua", "ip24", "ip48")
+_HOLDS = tuple(k.name in ("uname_shape", "uname_tmpl", "email_shape", "device", "avatar", "ua", "ip24", "ip48", "uname_recipe")
                for k in KINDS)
 _LABEL_SWEEP = 2  # spam labels (and no benign one) after which a challenge-level wave's challenged members are suspended (:meth:`Engine._label_sweep`)
 _LABEL_SWEEP_WEAK = 3  # ... after which a wave that never reached the challenge level suspends its core members
@@ -381,6 +385,8 @@ class Engine:
             if _TEXT[c] and ws[i] > rar[i]:
                 rar[i] = ws[i]
             elif _BURST_ONLY[c]:
+                if c == _RECIPE and p[i] > _RECIPE_COMMON:
+                    ws[i] = 0.0
                 rar[i] = ws[i]
         # the shape of an address is set by whoever runs a private domain (campus,
         # company): it says something about the account only at a provider many people
@@ -481,6 +487,8 @@ class Engine:
                             named = w - w / _HOT_GAIN
             if w < 0.1:
                 continue
+            if c == _RECIPE:  # a recipe is followed by chance too: what it links does not tie (:meth:`_tie`)
+                named = w
             # a common value only links through its latest carriers (in a burst, the wave)
             for s in walk(keys[i], s0, t, None if pi < 1e-3 else 4, i):
                 key = s << 5 | _LINK_SLOT[c]  # (carrier, kind) as one int: cheaper than a tuple
@@ -698,7 +706,8 @@ class Engine:
         ``_TIE`` or more (a device and a name pattern, a bio template and an avatar), both
         ways, up to ``_MAX_TIES`` per account (:meth:`_tied`). What a full display name
         gained in :meth:`_links` (``gained``) does not count: a farm that stamps a common
-        name on its members would tie to them the people who really bear it."""
+        name on its members would tie to them the people who really bear it. Nor does what a
+        sign-up recipe linked (kind ``uname_recipe``): people follow a farm's recipe by chance."""
         pol, rec = self._policy, self._recent
         for s, lw in linked.items():
             if lw - gained.get(s, 0.0) < _TIE:

@@ -78,6 +78,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("flow", "env", 0.0, 0.05, 1 / 3, "signup flow", 0.2),
     # the site a bio links to (:func:`bio_links`); the bio's text and its link are one trait (PART_OF)
     Kind("bio_link", "id", 0.8, 1.0, 1e-3, "bio link", 0.8),
+    # the recipe a sign-up was made by: username and display-name patterns, flow, device id or not
+    Kind("uname_recipe", "id", 1.0, 0.8, 1 / 20, "sign-up recipe", 0.5),
 )
 KIND_INDEX = {k.name: i for i, k in enumerate(KINDS)}
 # kinds that are part of another kind's trait: two accounts sharing both share one trait
@@ -518,6 +520,18 @@ class SignatureExtractor:
             if got is None:
                 got = cache.put(ck, trait("flow", s.signup_flow.lower(), f"signup flow {_clip(s.signup_flow, 16)}"))
             parts.append(got)
+        dname = s.display_name or ""
+        dshape = username_shape(dname) if dname else "-"
+        flow = (s.signup_flow or "?").lower()
+        dev = "device" if s.device_id else "no device id"
+        ck = ("recipe", shape, tail, dshape, digit_tail(dname) if dname else 0, flow, dev)
+        got = cache.get(ck)
+        if got is None:
+            ut = collapse_shape(shape) + f"#{tail}"
+            dt = collapse_shape(dshape) + f"#{digit_tail(dname)}" if dname else "-"
+            got = cache.put(ck, trait("uname_recipe", f"{ut}|{dt}|{flow}|{dev}",
+                                      f"sign-ups made alike: username {ut}, display name {dt}, {_clip(flow, 16)}, {dev}"))
+        parts.append(got)
         sig = Signature([], [], [])
         keys, kinds, labels = sig.keys, sig.kinds, sig.labels
         for k, c, lab in parts:

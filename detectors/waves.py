@@ -43,6 +43,7 @@ _ID_TRAIT = tuple(("username" if k.name.startswith("uname_") else "ua" if k.name
 
 _UNAME_SIM, _DNAME_SIM = KIND_INDEX["uname_sim"], KIND_INDEX["dname_sim"]
 _EMAIL_DOMAIN = KIND_INDEX["email_domain"]
+_RECIPE = KIND_INDEX["uname_recipe"]  # a kind whose most shared value alone counts (a farm follows one recipe)
 # (part, whole) kind pairs of one trait (:data:`detectors.signatures.PART_OF`)
 _PARTS = tuple((KIND_INDEX[part], KIND_INDEX[whole]) for part, whole in PART_OF.items())
 
@@ -391,6 +392,9 @@ class Wave:
         cov, wgt = self.cov, self.wgt
         for c in range(_N_KINDS):
             cv, wg = cov[c], wgt[c]
+            if c == _RECIPE and cv > 0.0:  # one recipe: its most shared value alone covers the wave
+                cv = self.top_count(c)
+                cv = cv if cv >= 2 else 0.0
             if extra is not None and c in extra:
                 cv += 2.0 if self.rep[c] == 0 else 1.0
                 wg = extra[c] if wg == 0.0 else 0.5 * (wg + extra[c])
@@ -488,9 +492,10 @@ class Wave:
         ws = ws if ws is not None else [None] * len(keys)
         # a value only a sliver of a large wave carries does not represent it
         need = max(min_count, int(0.02 * self.size))
+        best = self.best[_RECIPE]
         for k, c, w in zip(keys, kinds, ws):
             e = kd.get(k)
-            if e is not None and e[0] >= need:
+            if e is not None and e[0] >= need and (c != _RECIPE or k == best):
                 w = e[2] if w is None else w
                 if w > out.get(c, -1.0):
                     out[c] = w
@@ -573,7 +578,7 @@ class Wave:
         strength = ev.strength
         for c, w in shared.items():
             s = strength[c]
-            if s <= 0.0:
+            if s <= 0.0 or c == _RECIPE:  # a recipe is shared by chance too: a share of the wave, not a template carried
                 continue
             cap = _MEMBER_CAP[c]
             if c in _RARE_KINDS and self.best[c] in keys:  # the wave's most shared value, if rare, lifts the cap
@@ -602,7 +607,7 @@ class Wave:
             if noun in seen:
                 continue
             seen.add(noun)
-            if self.rep[c] > 1 and KINDS[c].name not in _LSH:
+            if self.rep[c] > 1 and KINDS[c].name not in _LSH and c != _RECIPE:  # one recipe counts: name it
                 out.append(f"{self.rep[c]} {noun}s")
             else:
                 e = self.keys.get(self.best[c])

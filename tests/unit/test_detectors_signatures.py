@@ -10,8 +10,8 @@ from streams.contract import Signup
 
 from detectors.keyed import KeyedHasher
 from detectors.minhash import MinHashLSH, normalize_text
-from detectors.signatures import (SignatureExtractor, bio_links, coarse_shape, digit_tail, full_name, ip_prefixes,
-                                  referrer_key, username_shape)
+from detectors.signatures import (KIND_INDEX, SignatureExtractor, bio_links, coarse_shape, digit_tail, full_name,
+                                  ip_prefixes, referrer_key, username_shape)
 
 names = st.text(min_size=1, max_size=64)
 ascii_names = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=64)
@@ -160,3 +160,27 @@ def test_bio_links_are_the_first_three_hosts_in_lower_case(text, hosts):
     assert bio_links(bio) == list(dict.fromkeys(hosts))[:3]
     if hosts:  # an e-mail address is not a link
         assert bio_links(f"{text} mail me: {hosts[0]}@gmail.com") == []
+
+
+@given(st.from_regex(r"[A-Z][a-z]{3,9}", fullmatch=True), st.from_regex(r"[A-Z][a-z]{3,9}", fullmatch=True),
+       st.from_regex(r"[A-Z][a-z]{2,6} [A-Z][a-z]{2,8}", fullmatch=True),
+       st.from_regex(r"[A-Z][a-z]{2,6} [A-Z][a-z]{2,8}", fullmatch=True))
+def test_signups_made_by_one_recipe_share_its_key_whatever_their_names(u1, u2, d1, d2):
+    # the "uname_recipe" kind: username pattern, display-name pattern, flow and whether a
+    # device id came: two capitalised words as handles, two-word display names, the iOS
+    # flow with no device id are one recipe; a device id, another flow, a digit tail or
+    # no display name make another
+    ex = SignatureExtractor(KeyedHasher(seed=3), seed=3)
+    k = KIND_INDEX["uname_recipe"]
+
+    def recipe(s):
+        keys = ex.extract(s).by_kind()[k]
+        assert len(keys) == 1
+        return keys[0]
+
+    a = recipe(Signup("a", 0.0, u1, display_name=d1, signup_flow="ios"))
+    assert recipe(Signup("b", 0.0, u2, display_name=d2, signup_flow="iOS")) == a
+    assert recipe(Signup("c", 0.0, u2, display_name=d2, signup_flow="ios", device_id="D1")) != a
+    assert recipe(Signup("d", 0.0, u2, display_name=d2, signup_flow="web")) != a
+    assert recipe(Signup("e", 0.0, u2 + "7", display_name=d2, signup_flow="ios")) != a
+    assert recipe(Signup("f", 0.0, u2, signup_flow="ios")) != a
