@@ -436,7 +436,8 @@ class Engine:
         return n
 
     def _links(self, sig: Signature, t: float, rar: list, p: list, at: tuple, ws: list,
-               display_name: Optional[str] = None, gained: Optional[dict] = None) -> dict:
+               display_name: Optional[str] = None, gained: Optional[dict] = None,
+               recipe: Optional[dict] = None) -> dict:
         """Recent signups linked to ``sig``: ``{seq: weight}`` (read-only). ``at`` is
         :meth:`RecentIndex.lookup` of the signup's keys.
 
@@ -447,7 +448,10 @@ class Engine:
         every LSH band: the same first and last name stamped on signup after signup. A
         first name alone bursts in a crowd of one language by chance, and names sharing
         only a surname burst in some bands, not all. What the name gain adds is recorded
-        per carrier in ``gained`` (if given): a name alone does not tie (:meth:`_tie`). A common
+        per carrier in ``gained`` (if given): a name alone does not tie (:meth:`_tie`); so is
+        what a sign-up recipe links, which is also recorded per carrier in ``recipe`` (if
+        given): a recipe joins a signup to a wave, it does not form one (:meth:`_on_signup`).
+        A common
         identity value (a client, a username pattern) links only while it bursts hard
         (weight ``ws`` ≥ ``_HOT_LINK``), by that weight and through its latest carriers: a
         farm's client arriving 40 times its rate says something, the same client at its
@@ -496,6 +500,8 @@ class Engine:
                     per[key] = w
                 if named and gained is not None and gained.get(s, 0.0) < named:
                     gained[s] = named
+                if c == _RECIPE and recipe is not None:
+                    recipe[s] = w
         tot: dict = {}
         ident: set = set()
         for key, w in per.items():
@@ -667,7 +673,8 @@ class Engine:
         keys, counts, rar, p, ws, idx = self._score_keys(sig, t, 0.0, learn=True)
         at = self._recent.lookup(keys)
         gained: dict = {}
-        linked = self._links(sig, t, rar, p, at, ws, ev.display_name, gained)
+        recipe: dict = {}
+        linked = self._links(sig, t, rar, p, at, ws, ev.display_name, gained, recipe)
         seq = self._recent.add(ev.account_id, t, keys, bytes(sig.kinds), at)
         self._young[ev.account_id] = seq
         self._pending.append(seq)
@@ -680,6 +687,14 @@ class Engine:
             wave, m, free, merges = self._place(sig, linked, ws)
             z = _z_scores(counts) if wave is not None or free else None
             pulled = []
+            if wave is None and free and recipe:
+                # a recipe joins a signup to a wave; it does not make one: a farm that rotates
+                # its network, device and client and names its accounts in a few styles formed
+                # small waves of one style each, whose members were challenged and stayed in
+                # them instead of joining the lockstep waves their acts made (rotating's r4:
+                # 254 -> 230 suspended; now 244)
+                thr = self.link_threshold
+                free = [s for s in free if linked[s] - recipe.get(s, 0.0) >= thr]
             if wave is None and free:
                 wave = self._form(t, free, sig, z, ws, p)
                 m = 1.0

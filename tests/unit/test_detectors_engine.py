@@ -1821,12 +1821,13 @@ def test_carriers_are_counted_at_signup_only_and_halve_with_event_time():
     assert K["device"] in kinds and K["avatar"] in kinds and len(before) == 3  # 42, the device, the avatar
 
 
-def _farm_outcome(events: list) -> tuple:
-    """Run ``events`` (farm accounts "w…", organic "o…") in time order through an engine:
-    (farm accounts suspended, farm accounts challenged, organic accounts judged)."""
+def _farm_outcome(events: list, engine: Engine = None) -> tuple:
+    """Run ``events`` (farm accounts "w…", organic "o…") in time order through ``engine`` (a
+    new one by default): (farm accounts suspended, farm accounts challenged, organic
+    accounts judged)."""
     events.sort(key=lambda ev: ev.ts)
     final = {}
-    for d in run(Engine(seed=3), events):
+    for d in run(engine or Engine(seed=3), events):
         final[d.account_id] = d.action
     farm = {a: act for a, act in final.items() if a.startswith("w")}
     return ({a for a, act in farm.items() if act == "suspend"}, {a for a, act in farm.items() if act == "challenge"},
@@ -1959,18 +1960,21 @@ def test_a_signup_like_two_waves_merges_them_only_if_they_are_of_one_kind():
     assert not merged(["email_shape", "ip24"], by_activity=True)  # a lockstep wave is another kind
 
 
-def _recipe_farm(monkeypatch=None, off: bool = False) -> tuple:
+def _recipe_farm(monkeypatch=None, off: bool = False, mail_pattern: bool = True, engine: Engine = None,
+                 phones: int = 10) -> tuple:
     """Three hours of ordinary signups (one every 4 s, scattered networks, each with its
     own device; handles a word and digits or a capitalised word, display names two
     capitalised words, addresses a word and digits at one big provider), with a farm among
     them in the last hour: 150 accounts, one every 12 s, handles a surname, an initial and
     two digits ("smithj87", a pattern half the organic handles follow too), display names
-    an initial and a surname ("J. Smith"), addresses of ten letters at the same provider.
-    No value is shared, and no username shape: what they share is the pattern of their
+    an initial and a surname ("J. Smith"), addresses of ten letters at the same provider;
+    the first ``phones`` made on one phone, the others each on its own. After those no
+    value is shared, and no username shape: what they share is the pattern of their
     addresses (one identity trait) and the recipe they were made by (the username and
     display-name patterns, the web flow, a device id). ``off`` disables the recipe
-    (``_RECIPE_COMMON`` 0). Returns (farm accounts suspended, farm accounts challenged,
-    organic accounts judged)."""
+    (``_RECIPE_COMMON`` 0). Without ``mail_pattern`` the farm's addresses are like everyone's:
+    it shares the recipe alone. Returns (farm accounts suspended, farm accounts challenged,
+    organic accounts judged), run through ``engine`` if given."""
     import random
     import detectors.engine as engine_mod
     if off:
@@ -1991,17 +1995,52 @@ def _recipe_farm(monkeypatch=None, off: bool = False) -> tuple:
         events.append(Signup(f"w{j}", t, word(r.randint(4, 8)) + word(1) + str(r.randint(70, 99)),
                              display_name=f"{word(1).upper()}. {word(r.randint(4, 8)).title()}",
                              avatar=word(32), ip=net(), lang="en", user_agent=r.choice(uas), signup_flow="web",
-                             device_id=word(16), email=f"{word(10)}@gmail.com"))
-    return _farm_outcome(events)
+                             device_id="farm-phone" if j < phones else word(16),
+                             email=f"{word(10)}@gmail.com" if mail_pattern else
+                             f"{word(r.randint(4, 9))}{r.randint(0, 999)}@gmail.com"))
+    return _farm_outcome(events, engine)
 
 
 def test_a_farm_alike_in_how_its_accounts_were_made_is_found(monkeypatch):
-    # signatures "uname_recipe", Engine._score_keys (_RECIPE_COMMON): a farm whose
-    # accounts share no value and no username shape, only an e-mail pattern and the
-    # recipe they were made by, a recipe organic users never follow, links into one wave
-    # and is judged; organic signups, alike in recipe with hundreds of others, never are
+    # signatures "uname_recipe", Engine._score_keys (_RECIPE_COMMON): a farm whose first
+    # accounts, made on one phone, form a wave, and whose later ones share no value and
+    # no username shape with it, only an e-mail pattern and the recipe they were made by
+    # (a recipe organic users never follow), joins them to that wave, where they are
+    # judged; organic signups, alike in recipe with hundreds of others, never are
+    def after_phone(accounts):
+        return {a for a in accounts if int(a[1:]) >= 10}
+
     suspended, challenged, organic = _recipe_farm()
-    assert len(suspended) + len(challenged) >= 100 and not organic
-    # without the recipe: the farm goes unseen
+    assert len(after_phone(suspended | challenged)) >= 100 and not organic
+    # without the recipe: only the accounts made on the one phone are found
     suspended, challenged, organic = _recipe_farm(monkeypatch, off=True)
-    assert len(suspended) + len(challenged) < 10 and not organic
+    assert len(after_phone(suspended | challenged)) < 10 and not organic
+
+
+def test_a_recipe_alone_joins_signups_to_a_wave_but_does_not_form_one():
+    # Engine._on_signup: the same farm, with addresses like everyone's and each account on
+    # its own phone, shares the recipe alone. Its signups link to each other through it,
+    # but no wave forms: a recipe is followed by chance too, and small waves of one naming
+    # style held a rotating farm's members as challenged where they would have joined the
+    # lockstep waves their acts made (rotating's r4). (Forming waves on it: 26 of these
+    # 150 signups in waves.) With a wave to join, the recipe joins them (the test above)
+    e = Engine(seed=3)
+    _recipe_farm(mail_pattern=False, engine=e, phones=0)
+    assert all(e._policy.peek(f"w{j}") is None for j in range(150))
+
+
+def test_what_a_recipe_links_does_not_tie():
+    # Engine._links records what a sign-up recipe links as gained (Engine._tie subtracts
+    # it): people follow a farm's recipe by chance, and two links through it and a common
+    # bio tied people to two suspended members of the farm. A newcomer in the farm's
+    # recipe at the end of the traffic links to its members through it
+    e = Engine(seed=3)
+    _recipe_farm(engine=e)
+    t = 1_500_000_000.0 + 4.0 * 2700
+    s = Signup("next", t, "smithj88", display_name="J. Smith", signup_flow="web", device_id="own-phone",
+               email="someone123@gmail.com", ip="198.51.100.9", lang="en")
+    sig = e._extract.extract(s)
+    keys, _, rar, p, ws, _ = e._score_keys(sig, t, 0.0)
+    gained, recipe = {}, {}
+    e._links(sig, t, rar, p, e._recent.lookup(keys), ws, s.display_name, gained, recipe)
+    assert recipe and all(gained.get(c, 0.0) >= w for c, w in recipe.items())
