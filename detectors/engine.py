@@ -380,7 +380,8 @@ class Engine:
         # a near-duplicate text arriving far more often than its baseline says is
         # specific *now* (MIDAS: what bursts links), however common texts of its kind
         # are a priori: accounts sharing a bio template in a burst link on it alone
-        # (a bio's link links only that way: :data:`_BURST_ONLY`)
+        # (a bio's link links only that way: :data:`_BURST_ONLY`; so does a sign-up recipe,
+        # and only one at most ``_RECIPE_COMMON`` of signups carried: a crowd bursts in the common ones)
         for i, c in enumerate(sig.kinds):
             if _TEXT[c] and ws[i] > rar[i]:
                 rar[i] = ws[i]

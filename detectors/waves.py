@@ -237,6 +237,12 @@ class Wave:
     def __setstate__(self, state):
         # a snapshot from before ``pbest``: every origin as specific as before
         restore_slots(self, state, pbest=[0.0] * _N_KINDS, judged_size=0, explained_peak=0.0, _ev=None)
+        # ... or from before a kind was added (the sign-up recipe): the new kinds start empty
+        for name, empty in (("best", None), ("cov", 0.0), ("wgt", 0.0), ("wmax", 0.0), ("pbest", 1.0),
+                            ("zmax", 0.0), ("rep", 0)):
+            per_kind = getattr(self, name)
+            if len(per_kind) < _N_KINDS:
+                per_kind.extend([empty] * (_N_KINDS - len(per_kind)))
 
     # ------------------------------------------------------------------ growth
     def add_member(self, account_id: str, seq: int, t: float, keys: Iterable[int], kinds: Iterable[int],

@@ -2044,3 +2044,22 @@ def test_what_a_recipe_links_does_not_tie():
     gained, recipe = {}, {}
     e._links(sig, t, rar, p, e._recent.lookup(keys), ws, s.display_name, gained, recipe)
     assert recipe and all(gained.get(c, 0.0) >= w for c, w in recipe.items())
+
+
+def test_a_wave_from_a_snapshot_before_the_recipe_kind_restores():
+    # Wave.__setstate__: a worker restoring a snapshot written before the sign-up recipe
+    # was a kind (one kind fewer per wave) goes on; the new kind starts empty
+    from detectors.signatures import KIND_INDEX, KINDS
+    from detectors.waves import Wave
+    w = Wave("w1", t=0.0)
+    for i in range(3):
+        w.add_member(f"a{i}", i, float(i), [1, 2], [0, 6], [1.0, 1.0])
+    _, slots = w.__getstate__()
+    for name in ("best", "cov", "wgt", "wmax", "pbest", "zmax", "rep"):
+        slots[name] = slots[name][:len(KINDS) - 1]
+    old = Wave.__new__(Wave)
+    old.__setstate__((None, slots))
+    r = KIND_INDEX["uname_recipe"]
+    old.add_member("a3", 3, 3.0, [1, 2, 9], [0, 6, r], [1.0, 1.0, 1.0])
+    old.add_member("a4", 4, 4.0, [1, 2, 9], [0, 6, r], [1.0, 1.0, 1.0])
+    assert old.size == 5 and old.coverage(r) == 0.4 and old.evidence().strength[6] > 0.0
