@@ -167,7 +167,7 @@ def test_bio_links_are_the_first_three_hosts_in_lower_case(text, hosts):
        st.from_regex(r"[A-Z][a-z]{2,6} [A-Z][a-z]{2,8}", fullmatch=True))
 def test_signups_made_by_one_recipe_share_its_key_whatever_their_names(u1, u2, d1, d2):
     # the "uname_recipe" kind: username pattern, display-name pattern, flow and whether a
-    # device id came: two capitalised words as handles, two-word display names, the iOS
+    # device id came: a capitalised word as handle, a two-word display name, the iOS
     # flow with no device id are one recipe; a device id, another flow, a digit tail or
     # no display name make another
     ex = SignatureExtractor(KeyedHasher(seed=3), seed=3)
