@@ -472,7 +472,7 @@ class Engine:
                 continue
             pi = p[i]
             c = kinds[i]
-            named = 0.0  # what a full display name gains here (recorded in ``gained``)
+            named = 0.0  # what does not tie (recorded in ``gained``): a full display name's gain, a recipe's link
             if pi > 0.01:
                 # a common identity value links only while it bursts hard (through its latest carriers)
                 if ws[i] < _HOT_LINK or not _IS_ID[c]:
@@ -492,8 +492,10 @@ class Engine:
                             named = w - w / _HOT_GAIN
             if w < 0.1:
                 continue
+            by_recipe = None  # where the carriers a recipe links are recorded (one recipe per signup)
             if c == _RECIPE:  # a recipe is followed by chance too: what it links does not tie (:meth:`_tie`)
                 named = w
+                by_recipe = recipe
             # a common value only links through its latest carriers (in a burst, the wave)
             for s in walk(keys[i], s0, t, None if pi < 1e-3 else 4, i):
                 key = s << 5 | _LINK_SLOT[c]  # (carrier, kind) as one int: cheaper than a tuple
@@ -501,8 +503,8 @@ class Engine:
                     per[key] = w
                 if named and gained is not None and gained.get(s, 0.0) < named:
                     gained[s] = named
-                if c == _RECIPE and recipe is not None:
-                    recipe[s] = w
+                if by_recipe is not None:
+                    by_recipe[s] = w
         tot: dict = {}
         ident: set = set()
         for key, w in per.items():

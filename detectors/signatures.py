@@ -520,17 +520,17 @@ class SignatureExtractor:
             if got is None:
                 got = cache.put(ck, trait("flow", s.signup_flow.lower(), f"signup flow {_clip(s.signup_flow, 16)}"))
             parts.append(got)
-        dname = s.display_name or ""
-        dshape = username_shape(dname) if dname else "-"
+        # the recipe: username and display-name patterns, flow, device id or not
+        dname = s.display_name
         flow = (s.signup_flow or "?").lower()
         dev = "device" if s.device_id else "no device id"
-        ck = ("recipe", shape, tail, dshape, digit_tail(dname) if dname else 0, flow, dev)
+        ck = ("recipe", shape, tail, (username_shape(dname), digit_tail(dname)) if dname else None, flow, dev)
         got = cache.get(ck)
         if got is None:
-            ut = collapse_shape(shape) + f"#{tail}"
-            dt = collapse_shape(dshape) + f"#{digit_tail(dname)}" if dname else "-"
-            got = cache.put(ck, trait("uname_recipe", f"{ut}|{dt}|{flow}|{dev}",
-                                      f"sign-ups made alike: username {ut}, display name {dt}, {_clip(flow, 16)}, {dev}"))
+            ut = collapse_shape(shape) + f"#{tail}"  # coarse_shape(name), as uname_tmpl
+            dt = coarse_shape(dname) if dname else "-"
+            got = cache.put(ck, trait("uname_recipe", f"{ut}|{dt}|{flow}|{dev}", f"sign-ups made alike: "
+                                      f"username {ut}, display name {dt}, {_clip(flow, 16)}, {dev}"))
         parts.append(got)
         sig = Signature([], [], [])
         keys, kinds, labels = sig.keys, sig.kinds, sig.labels
