@@ -116,7 +116,7 @@ def export_stats(metrics: Metrics, stats: dict) -> None:
     """Engine gauges (``Engine.stats()``) into the worker's metrics."""
     metrics.waves.labels("forming").set(stats.get("forming_waves", 0))
     metrics.waves.labels("active").set(stats.get("active_waves", 0))
-    for name in ("tracked_accounts", "recent_signups", "lockstep_entries", "closed_waves"):
+    for name in ("tracked_accounts", "recent_signups", "lockstep_entries", "closed_waves", "label_templates"):
         if name in stats:
             metrics.state_entries.labels(name).set(stats[name])
     for name, gauge in (("label_precision_estimate", metrics.label_precision),

@@ -154,7 +154,7 @@ def test_stats_gauges(traffic):
     e = Engine(seed=1)
     run(e, traffic)
     s = e.stats()
-    for k in ("active_waves", "forming_waves", "tracked_accounts", "sketch_bytes", "labels_seen",
+    for k in ("active_waves", "forming_waves", "tracked_accounts", "sketch_bytes", "labels_seen", "label_templates",
               "label_precision_estimate", "label_recall_estimate", "config_version"):
         assert k in s
     assert s["labels_seen"] == 2 and s["label_precision_estimate"] == 1.0
@@ -1960,6 +1960,16 @@ def test_a_signup_like_two_waves_merges_them_only_if_they_are_of_one_kind():
     assert not merged(["email_shape", "ip24"], by_activity=True)  # a lockstep wave is another kind
 
 
+def _farm_test_start(seed: int) -> tuple:
+    """``(r, word, net, uas, events, t0)`` to build a farm test from: a ``random.Random(seed)``,
+    its :func:`_random_words_and_networks`, three common clients, no events yet, a start time."""
+    import random
+    r = random.Random(seed)
+    word, net = _random_words_and_networks(r)
+    uas = ("Chirp/8.4.1 (Linux; Android 9)", "Chirp/8.4.1 (iPhone11,8; iOS 12.4)", "Mozilla/5.0 (Windows NT 10.0; Win64)")
+    return r, word, net, uas, [], 1_500_000_000.0
+
+
 def _recipe_farm(monkeypatch=None, off: bool = False, mail_pattern: bool = True, engine: Engine = None,
                  phones: int = 10) -> tuple:
     """Three hours of ordinary signups (one every 4 s, scattered networks, each with its
@@ -1975,14 +1985,10 @@ def _recipe_farm(monkeypatch=None, off: bool = False, mail_pattern: bool = True,
     (``_RECIPE_COMMON`` 0). Without ``mail_pattern`` the farm's addresses are like everyone's:
     it shares the recipe alone. Returns (farm accounts suspended, farm accounts challenged,
     organic accounts judged), run through ``engine`` if given."""
-    import random
     import detectors.engine as engine_mod
     if off:
         monkeypatch.setattr(engine_mod, "_RECIPE_COMMON", 0.0)
-    r = random.Random(11)
-    word, net = _random_words_and_networks(r)
-    uas = ("Chirp/8.4.1 (Linux; Android 9)", "Chirp/8.4.1 (iPhone11,8; iOS 12.4)", "Mozilla/5.0 (Windows NT 10.0; Win64)")
-    events, t0 = [], 1_500_000_000.0
+    r, word, net, uas, events, t0 = _farm_test_start(11)
     for i in range(2700):
         t = t0 + 4.0 * i + r.uniform(0, 3)
         handle = word(r.randint(5, 10)) + str(r.randint(0, 99)) if i % 2 else word(r.randint(5, 10)).title()
@@ -2063,3 +2069,76 @@ def test_a_wave_from_a_snapshot_before_the_recipe_kind_restores():
     old.add_member("a3", 3, 3.0, [1, 2, 9], [0, 6, r], [1.0, 1.0, 1.0])
     old.add_member("a4", 4, 4.0, [1, 2, 9], [0, 6, r], [1.0, 1.0, 1.0])
     assert old.size == 5 and old.coverage(r) == 0.4 and old.evidence().strength[6] > 0.0
+
+
+def _labelled_farm(seeds: int = 3, wrong: bool = False) -> tuple:
+    """Three hours of ordinary signups (one every 4 s, scattered networks, handles a word
+    and digits, addresses a word and digits at one big provider, three clients), with a
+    slow farm among them from the first half hour: 120 accounts, one every 80 s,
+    addresses at the big provider like everyone's, but all from one data centre's /16, all
+    with one old client version and one handle pattern (a capitalised word, an underscore,
+    a word, three digits). Each of the three is common while the farm lasts (about one
+    signup in twenty), the three together rare. ``seeds`` farm accounts are labelled spam
+    one to two hours after their signup (``wrong``: ``seeds`` ordinary accounts instead).
+    The engine links nothing (``link_threshold`` out of reach): no wave forms, as for a
+    farm whose values the baseline learned as they came. Returns (farm accounts
+    suspended, ordinary accounts suspended, farm accounts suspended by label templates,
+    the engine, the events)."""
+    r, word, net, uas, events, t0 = _farm_test_start(21)
+    for i in range(2700):
+        t = t0 + 4.0 * i + r.uniform(0, 3)
+        events.append(Signup(f"o{i}", t, word(r.randint(5, 10)) + str(r.randint(0, 99)), ip=net(), lang="en",
+                             user_agent=r.choice(uas), signup_flow=r.choice(("android", "ios", "web")),
+                             email=f"{word(r.randint(4, 9))}{r.randint(0, 999)}@gmail.com"))
+    for j in range(120):
+        t = t0 + 1800.0 + 80.0 * j + r.uniform(0, 10)
+        events.append(Signup(f"w{j}", t, f"{word(r.randint(4, 7)).title()}_{word(r.randint(4, 7))}{r.randint(100, 999)}",
+                             ip=f"45.77.{r.randint(0, 255)}.{r.randint(1, 254)}", lang="en",
+                             user_agent="Chirp/7.9.2 (Linux; Android 7.0)",
+                             signup_flow="android", email=f"{word(r.randint(4, 9))}{r.randint(0, 999)}@gmail.com"))
+    for n in range(seeds):
+        who = f"o{400 + 10 * n}" if wrong else f"w{5 + 10 * n}"
+        signed = next(ev.ts for ev in events if ev.account_id == who)
+        events.append(Label(who, signed + 3600.0 + 600.0 * n, "spam", source="moderator"))
+    events.sort(key=lambda ev: ev.ts)
+    e = Engine(seed=3, link_threshold=1e9)
+    final, why = {}, {}
+    for d in run(e, events):
+        final[d.account_id] = d.action
+        why[d.account_id] = d.reasons
+    sus = {a for a, act in final.items() if act == "suspend"}
+    by_template = {a for a in sus if a.startswith("w") and any(" accounts labelled spam" in x for x in why[a])}
+    return {a for a in sus if a.startswith("w")}, {a for a in sus if a.startswith("o")}, by_template, e, events
+
+
+def test_accounts_carrying_what_three_spam_labelled_accounts_share_are_suspended():
+    farm, organic, templated, e, events = _labelled_farm()
+    assert len(templated) >= 90 and len(farm) == len(templated) and not organic
+    # those signed up before the third label (about 85) are suspended when it comes, the later ones at signup
+    [tp] = e._labelled._templates.values()
+    assert tp.seeds == 3 and tp.active and 65 <= len(templated) - tp.hits <= 85 and tp.hits >= 25
+    assert e.stats()["label_templates"] == 1
+    # the signup check blocks a signup carrying it, and says why
+    import dataclasses
+    last = [ev for ev in events if isinstance(ev, Signup) and ev.account_id in templated][-1]
+    a = e.assess(dataclasses.replace(last, account_id="w-new", ts=last.ts + 60.0))
+    assert a.decision == "block" and "3 accounts labelled spam share: " in a.reasons[0]
+    plain = [ev for ev in events if isinstance(ev, Signup) and ev.account_id == "o2690"][0]
+    assert e.assess(dataclasses.replace(plain, account_id="o-new", ts=last.ts + 60.0)).decision == "allow"
+    # two labels make a template that does not act
+    farm2, organic2, templated2, _, _ = _labelled_farm(seeds=2)
+    assert not templated2 and len(farm2) < 100
+    # three stray spam labels on ordinary accounts share no rare combination
+    farm3, organic3, templated3, _, _ = _labelled_farm(wrong=True)
+    assert not organic3 and not templated3
+
+
+def test_engine_snapshots_from_before_label_templates_restore(traffic):
+    e = Engine(seed=1)
+    run(e, traffic[:200])
+    state = e.__getstate__()
+    del state["_labelled"]
+    back = Engine.__new__(Engine)
+    back.__setstate__(pickle.loads(pickle.dumps(state)))
+    run(back, traffic[200:])
+    assert back.stats()["label_templates"] == 0 and back.stats()["events"] == len(traffic)

@@ -1,0 +1,289 @@
+"""Templates learned from labels: the exact values that accounts labelled spam share.
+
+A farm that signs up slowly and shares little at a time (a username pattern, a data
+centre's /16, one mail domain) teaches the burst baseline its values as normal before
+any of them bursts: its members link to nothing and join no wave. Moderators' labels
+come an hour or two later, one account at a time. Accounts labelled spam that share
+several exact values (each common alone, together rare) are a template: every signup
+carrying all of them, before the labels or after, is one more account of the same farm.
+
+A template is the values two spam seeds share, grouped (a handle, a mail address, a
+network, a device, an avatar, a bio link; a client, a flow, a referrer, a country and
+language). It is kept only if it spans at least ``min_groups`` groups that are not
+``weak`` (context that crowds share: an app's users share its client) and if the
+product over groups of the rarest value's baseline share is at most ``max_share``
+(the share of signups that would carry all its values by chance, were the groups
+independent; the farm's own signups raise each share, so the estimate errs high).
+It acts once ``min_seeds`` accounts labelled spam carry it and none labelled benign
+does: labels are sometimes wrong, and two stray spam labels on a campus share its
+network and its mail domain. A later benign label on a carrier retires it.
+
+Pure and bounded: the values of the last ``max_accounts`` signups (key ids only, no
+raw data, in a ring), the last ``max_seeds`` spam seeds and ``max_templates`` templates.
+
+References
+----------
+Cao, Yang, Yu, Palow. *Uncovering Large Groups of Active Malicious Accounts in Online
+Social Networks*. CCS 2014 (SynchroTrap: clustering accounts on shared attributes).
+Freeman. *Using Naive Bayes to Detect Spammy Names in Social Networks*. AISec 2013
+(names as patterns learned from labelled accounts).
+
+Examples
+--------
+>>> lt = LabelTemplates(groups=(0, 1, 2), max_share=1e-3, min_groups=2, min_seeds=2)
+>>> lt.remember("a", 0.0, (11, 22, 33))
+>>> lt.remember("b", 5.0, (11, 22, 44))
+>>> lt.spam("a", 100.0, lambda keys, slots: [0.01] * len(keys))   # one seed: no template yet
+[]
+>>> [tp] = lt.spam("b", 200.0, lambda keys, slots: [0.01] * len(keys))
+>>> sorted(tp.keys), tp.seeds, lt.carriers(tp)
+([11, 22], 2, ['a', 'b'])
+>>> lt.match((11, 22, 55)) is tp, lt.match((11, 66, 55))
+(True, None)
+>>> lt.remember("c", 300.0, (11, 22, 77))
+>>> lt.benign("c", 400.0)
+1
+>>> lt.match((11, 22, 55)) is None
+True
+"""
+from __future__ import annotations
+
+from collections import deque
+from typing import Callable, Iterable, Optional
+
+import numpy as np
+
+from detectors.bounded import LRUDict
+
+__all__ = ["LabelTemplates", "Template"]
+
+
+class Template:
+    """The values two or more spam seeds share: ``keys`` (key ids), ``slots`` (their
+    positions in the remembered tuple), ``share`` (chance share), ``seeds``, ``hits``."""
+
+    __slots__ = ("keys", "slots", "ordered", "share", "seeds", "hits", "first", "last", "dead", "active", "tid")
+
+    def __init__(self, tid: int, keys: frozenset, slots: tuple, ordered: tuple, share: float, t: float):
+        self.tid = tid
+        self.keys = keys
+        self.slots = slots
+        self.ordered = ordered  # the key id at each of ``slots``
+        self.share = share
+        self.seeds = 2
+        self.hits = 0
+        self.active = False  # seeded enough to act on
+        self.first = t
+        self.last = t
+        self.dead = False
+
+
+class LabelTemplates:
+    """Spam-label templates (see the module docstring).
+
+    Parameters
+    ----------
+    groups
+        The group of each position of a remembered tuple of key ids (values in one group
+        are nested or near-synonyms: a /24 and its /16; only the rarest counts).
+    max_share
+        A template's chance share must be at most this.
+    min_groups
+        A template must span at least this many groups that are not ``weak``.
+    min_seeds
+        A template acts once this many accounts labelled spam carry it.
+    weak
+        Groups that do not count towards ``min_groups``.
+    max_accounts, max_seeds, max_templates
+        Caps: signups remembered, spam seeds compared, templates kept.
+    ttl
+        A template not seeded for this long (event time) is dropped.
+    """
+
+    def __init__(self, groups: tuple, max_share: float = 1e-4, min_groups: int = 2, min_seeds: int = 3,
+                 weak: tuple = (), max_accounts: int = 100_000, max_seeds: int = 256, max_templates: int = 512,
+                 ttl: float = 6 * 3600.0):
+        self.groups = tuple(groups)
+        self.weak = frozenset(weak)
+        self.max_share = max_share
+        self.min_groups = min_groups
+        self.min_seeds = min_seeds
+        self.ttl = ttl
+        # the last max_accounts signups: key ids by position (0 = none), a ring
+        self._vals = np.zeros((max_accounts, len(self.groups)), dtype=np.uint64)
+        self._ids: list = [None] * max_accounts
+        self._benign = np.zeros(max_accounts, dtype=bool)  # labelled benign
+        self._ts = np.full(max_accounts, -np.inf)  # signup times
+        self._row: dict = {}  # account -> its row in the ring
+        self._pos = 0
+        self._seeds: deque = deque(maxlen=max_seeds)  # (account, key ids)
+        self._templates = LRUDict(max_templates)  # frozenset of key ids -> Template
+        self._by_key: dict = {}  # key id -> {tid: Template}
+        self._next = 0
+
+    def remember(self, account_id: str, t: float, keys: tuple) -> None:
+        """Keep a signup's key ids (position by position, 0 where it has none)."""
+        i = self._pos
+        old = self._ids[i]
+        if old is not None and self._row.get(old) == i:
+            del self._row[old]
+        self._ids[i] = account_id
+        self._vals[i] = keys
+        self._benign[i] = False
+        self._ts[i] = t
+        self._row[account_id] = i
+        self._pos = (i + 1) % len(self._ids)
+
+    def keys_of(self, account_id: str) -> Optional[tuple]:
+        i = self._row.get(account_id)
+        return None if i is None else tuple(self._vals[i].tolist())
+
+    def _carrying(self, slots: tuple, ordered: tuple) -> np.ndarray:
+        vals = self._vals
+        mask = None
+        for i, k in zip(slots, ordered):
+            m = vals[:, i] == np.uint64(k)
+            mask = m if mask is None else (mask & m)
+        return mask
+
+    def carriers(self, tp: "Template", since: float = -np.inf) -> list:
+        """The remembered accounts signed up at ``since`` or later that carry all of
+        ``tp``'s values (oldest first)."""
+        rows = np.flatnonzero(self._carrying(tp.slots, tp.ordered) & (self._ts >= since)).tolist()
+        ids, pos = self._ids, self._pos
+        n = len(ids)
+        rows.sort(key=lambda r: (r - pos) % n)
+        return [ids[r] for r in rows if ids[r] is not None]
+
+    def _carried(self, keys: Iterable) -> list:
+        """The templates (dead or alive) all of whose values ``keys`` carries."""
+        by = self._by_key
+        hits: dict = {}
+        tps: dict = {}
+        for k in keys:
+            d = by.get(k)
+            if d:
+                for tid, tp in d.items():
+                    hits[tid] = hits.get(tid, 0) + 1
+                    tps[tid] = tp
+        return [tp for tid, tp in tps.items() if hits[tid] == len(tp.keys)]
+
+    def match(self, keys: Iterable, t: float = -np.inf) -> Optional[Template]:
+        """The active template all of whose values ``keys`` carries (the most seeded), or
+        None; at ``t``, not one due to expire (read-only)."""
+        best = None
+        for tp in self._carried(keys):
+            if tp.active and t - tp.last <= self.ttl and (best is None or tp.seeds > best.seeds):
+                best = tp
+        return best
+
+    def spam(self, account_id: str, t: float, share: Callable[[list, tuple], list]) -> list:
+        """A spam label: one seed more for each template the account carries, and new
+        templates of the values it shares with earlier seeds; returns the templates that
+        became active (``min_seeds`` seeds, no carrier labelled benign).
+        ``share(keys, slots)`` gives each key id's baseline share (``slots``: their positions)."""
+        self.expire(t)
+        mine = self.keys_of(account_id)
+        if mine is None:
+            return []
+        grown = []
+        for tp in self._carried(mine):
+            if not tp.dead:
+                tp.seeds += 1
+                tp.last = t
+                self._templates.get(tp.keys)  # the least recently seeded expire first
+                grown.append(tp)
+        for other, theirs in self._seeds:
+            if other == account_id:
+                continue
+            slots = tuple(i for i, (a, b) in enumerate(zip(mine, theirs)) if a and a == b)
+            if not slots:
+                continue
+            grp = {self.groups[i] for i in slots} - self.weak
+            if len(grp) < self.min_groups:
+                continue
+            keys = frozenset(mine[i] for i in slots)
+            if keys in self._templates:
+                continue
+            ps = share([mine[i] for i in slots], slots)
+            low: dict = {}
+            for i, p in zip(slots, ps):
+                g = self.groups[i]
+                if p < low.get(g, 2.0):
+                    low[g] = p
+            chance = 1.0
+            for p in low.values():
+                chance *= p
+            if chance > self.max_share:
+                continue
+            # its seeds: this one and every earlier one carrying it
+            tp = self._add(keys, slots, tuple(mine[i] for i in slots), chance, t)
+            tp.seeds = 1 + sum(1 for o, th in self._seeds if o != account_id and all(th[i] == mine[i] for i in slots))
+            grown.append(tp)
+        self._seeds.append((account_id, mine))
+        out = []
+        for tp in grown:
+            if not tp.active and tp.seeds >= self.min_seeds:
+                # an account labelled benign carries it: a crowd with stray spam labels
+                if self._benign[self._carrying(tp.slots, tp.ordered)].any():
+                    tp.dead = True
+                else:
+                    tp.active = True
+                    out.append(tp)
+        return out
+
+    def benign(self, account_id: str, t: float) -> int:
+        """A benign label: retire the templates the account carries; returns how many."""
+        mine = self.keys_of(account_id)
+        if mine is None:
+            return 0
+        self._benign[self._row[account_id]] = True
+        n = 0
+        for tp in self._carried(mine):
+            if not tp.dead:
+                tp.dead = True
+                tp.active = False
+                n += 1
+        return n
+
+    def _add(self, keys: frozenset, slots: tuple, ordered: tuple, chance: float, t: float) -> Template:
+        self._next += 1
+        tp = Template(self._next, keys, slots, ordered, chance, t)
+        old = None
+        if len(self._templates) >= self._templates.capacity:
+            old = self._templates.oldest()
+        self._templates[keys] = tp
+        if old is not None:
+            self._drop(old[1])
+        for k in keys:
+            self._by_key.setdefault(k, {})[tp.tid] = tp
+        return tp
+
+    def _drop(self, tp: Template) -> None:
+        for k in tp.keys:
+            d = self._by_key.get(k)
+            if d is not None:
+                d.pop(tp.tid, None)
+                if not d:
+                    del self._by_key[k]
+
+    def expire(self, t: float) -> None:
+        """Drop the templates not seeded for ``ttl`` before ``t``."""
+        while True:
+            kv = self._templates.oldest()
+            if kv is None or t - kv[1].last <= self.ttl:
+                return
+            self._templates.pop(kv[0])
+            self._drop(kv[1])
+
+    def touch(self, tp: Template, t: float) -> None:
+        """A signup matched ``tp``: count it. (Only seeds keep a template alive: one that
+        people match by chance must not live on by their signups.)"""
+        tp.hits += 1
+
+    def active(self) -> int:
+        """Templates acting now."""
+        return sum(1 for tp in self._templates.values() if tp.active)
+
+    def __len__(self) -> int:
+        return len(self._templates)

@@ -1,0 +1,107 @@
+"""Spam-label templates (detectors/labelled.py): pure, bounded."""
+from __future__ import annotations
+
+import pickle
+
+from detectors.labelled import LabelTemplates
+
+# positions: 0 handle, 1 mail, 2 network, 3 flow (weak)
+GROUPS = (0, 1, 2, 3)
+
+
+def share(p: float):
+    return lambda keys, slots: [p] * len(keys)
+
+
+def templates(**kw) -> LabelTemplates:
+    kw.setdefault("max_share", 1e-4)
+    kw.setdefault("min_groups", 2)
+    kw.setdefault("min_seeds", 2)
+    return LabelTemplates(GROUPS, weak=(3,), **kw)
+
+
+def test_two_spam_seeds_sharing_rare_values_make_a_template_that_later_signups_match():
+    lt = templates()
+    lt.remember("a", 0.0, (1, 2, 3, 9))
+    lt.remember("b", 10.0, (1, 2, 4, 9))
+    assert lt.spam("a", 100.0, share(0.01)) == []  # one seed: nothing to compare with
+    [tp] = lt.spam("b", 200.0, share(0.01))
+    assert sorted(tp.keys) == [1, 2, 9] and tp.seeds == 2 and abs(tp.share - 1e-6) < 1e-18  # the flow is a factor too
+    assert lt.carriers(tp) == ["a", "b"]
+    assert lt.match((1, 2, 7, 9)) is tp
+    assert lt.match((1, 5, 7, 9)) is None  # one value missing
+    lt.remember("c", 300.0, (1, 2, 8, 9))
+    assert lt.spam("c", 400.0, share(0.01)) == []  # the same values again: no new template
+    assert tp.seeds == 3
+
+
+def test_values_common_together_or_only_context_make_no_template():
+    lt = templates()
+    lt.remember("a", 0.0, (1, 2, 3, 9))
+    lt.remember("b", 0.0, (1, 2, 4, 9))
+    lt.spam("a", 1.0, share(0.05))
+    assert lt.spam("b", 2.0, share(0.05)) == []  # 0.05 ** 3 > 1e-4
+    lt = templates(max_share=1.0)
+    lt.remember("a", 0.0, (1, 5, 3, 9))
+    lt.remember("b", 0.0, (1, 6, 4, 9))
+    lt.spam("a", 1.0, share(1e-6))
+    assert lt.spam("b", 2.0, share(1e-6)) == []  # a handle and a flow: one group that is not context
+
+
+def test_a_benign_label_retires_a_template_and_a_benign_carrier_blocks_one():
+    lt = templates()
+    for i, acc in enumerate("abc"):
+        lt.remember(acc, float(i), (1, 2, 10 + i, 9))
+    lt.spam("a", 10.0, share(0.01))
+    [tp] = lt.spam("b", 11.0, share(0.01))
+    assert lt.benign("c", 12.0) == 1 and tp.dead and lt.match((1, 2, 0, 9)) is None
+    lt = templates()
+    for i, acc in enumerate("abc"):
+        lt.remember(acc, float(i), (1, 2, 10 + i, 9))
+    assert lt.benign("c", 5.0) == 0  # no template yet, but the account is remembered as benign
+    lt.spam("a", 10.0, share(0.01))
+    assert lt.spam("b", 11.0, share(0.01)) == [] and lt.match((1, 2, 0, 9)) is None
+
+
+def test_memory_is_bounded_and_old_signups_are_forgotten():
+    lt = templates(max_accounts=100, max_templates=4, max_seeds=8)
+    for i in range(1000):
+        lt.remember(f"x{i}", float(i), (i + 1, 2, 3, 9))
+    assert lt.keys_of("x0") is None and lt.keys_of("x999") == (1000, 2, 3, 9)
+    assert len(lt._row) == 100
+    for i in range(900, 1000):
+        lt.spam(f"x{i}", 2000.0 + i, share(0.001))  # all share mail and network
+    assert len(lt) <= 4 and len(lt._seeds) == 8
+    assert sum(len(d) for d in lt._by_key.values()) <= 4 * 4
+
+
+def test_templates_expire_when_neither_seeded_nor_matched():
+    lt = templates(ttl=100.0)
+    lt.remember("a", 0.0, (1, 2, 3, 9))
+    lt.remember("b", 0.0, (1, 2, 4, 9))
+    lt.remember("c", 0.0, (5, 6, 7, 8))
+    lt.spam("a", 1.0, share(0.01))
+    [tp] = lt.spam("b", 2.0, share(0.01))
+    lt.spam("c", 500.0, share(0.01))  # any later label expires what is stale
+    assert len(lt) == 0 and lt.match((1, 2, 0, 9)) is None and not lt._by_key
+
+
+def test_pickle_round_trip_keeps_templates_and_signups():
+    lt = templates()
+    lt.remember("a", 0.0, (1, 2, 3, 9))
+    lt.remember("b", 0.0, (1, 2, 4, 9))
+    lt.spam("a", 1.0, share(0.01))
+    [tp] = lt.spam("b", 2.0, share(0.01))
+    back = pickle.loads(pickle.dumps(lt))
+    assert back.match((1, 2, 0, 9)).keys == tp.keys and back.keys_of("b") == (1, 2, 4, 9)
+
+
+def test_a_template_acts_from_its_third_seed_and_seeds_count_once():
+    lt = templates(min_seeds=3)
+    for i, acc in enumerate("abcd"):
+        lt.remember(acc, float(i), (1, 2, 10 + i, 9))
+    lt.spam("a", 10.0, share(0.01))
+    assert lt.spam("b", 11.0, share(0.01)) == [] and lt.match((1, 2, 0, 9)) is None  # two seeds: made, not active
+    [tp] = lt.spam("c", 12.0, share(0.01))  # the third carries it (and pairs with both: counted once)
+    assert tp.seeds == 3 and tp.active and lt.match((1, 2, 0, 9)) is tp
+    assert lt.spam("d", 13.0, share(0.01)) == [] and tp.seeds == 4  # already active: not returned again
