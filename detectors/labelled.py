@@ -16,7 +16,11 @@ product over groups of the rarest value's baseline share is at most ``max_share`
 independent; the farm's own signups raise each share, so the estimate errs high).
 It acts once ``min_seeds`` accounts labelled spam carry it and none labelled benign
 does: labels are sometimes wrong, and two stray spam labels on a campus share its
-network and its mail domain. A later benign label on a carrier retires it.
+network and its mail domain. It must also be concentrated (``min_concentration``): for
+one of its groups, the remembered signups that carry all its values must be most of
+those that carry all but that group's (a farm is most of its data centre's /16; people
+who share a common handle pattern and their ISP's /16 with a farm are not). A later
+benign label on a carrier retires it.
 
 Pure and bounded: the values of the last ``max_accounts`` signups (key ids only, no
 raw data, in a ring), the last ``max_seeds`` spam seeds and ``max_templates`` templates.
@@ -62,7 +66,8 @@ class Template:
     """The values two or more spam seeds share: ``keys`` (key ids), ``slots`` (their
     positions in the remembered tuple), ``share`` (chance share), ``seeds``, ``hits``."""
 
-    __slots__ = ("keys", "slots", "ordered", "share", "seeds", "hits", "first", "last", "dead", "active", "tid")
+    __slots__ = ("keys", "slots", "ordered", "share", "seeds", "hits", "first", "last", "dead", "active", "tid",
+                 "concentration")
 
     def __init__(self, tid: int, keys: frozenset, slots: tuple, ordered: tuple, share: float, t: float):
         self.tid = tid
@@ -73,6 +78,7 @@ class Template:
         self.seeds = 2
         self.hits = 0
         self.active = False  # seeded enough to act on
+        self.concentration = 0.0  # (LabelTemplates._concentration) when it became active
         self.first = t
         self.last = t
         self.dead = False
@@ -94,6 +100,8 @@ class LabelTemplates:
         A template acts once this many accounts labelled spam carry it.
     weak
         Groups that do not count towards ``min_groups``.
+    min_concentration
+        A template acts only if its concentration (:meth:`_concentration`) is at least this.
     max_accounts, max_seeds, max_templates
         Caps: signups remembered, spam seeds compared, templates kept.
     ttl
@@ -101,13 +109,14 @@ class LabelTemplates:
     """
 
     def __init__(self, groups: tuple, max_share: float = 1e-4, min_groups: int = 2, min_seeds: int = 3,
-                 weak: tuple = (), max_accounts: int = 100_000, max_seeds: int = 256, max_templates: int = 512,
-                 ttl: float = 6 * 3600.0):
+                 weak: tuple = (), min_concentration: float = 0.0, max_accounts: int = 100_000,
+                 max_seeds: int = 256, max_templates: int = 512, ttl: float = 6 * 3600.0):
         self.groups = tuple(groups)
         self.weak = frozenset(weak)
         self.max_share = max_share
         self.min_groups = min_groups
         self.min_seeds = min_seeds
+        self.min_concentration = min_concentration
         self.ttl = ttl
         # the last max_accounts signups: key ids by position (0 = none), a ring
         self._vals = np.zeros((max_accounts, len(self.groups)), dtype=np.uint64)
@@ -146,6 +155,25 @@ class LabelTemplates:
             mask = m if mask is None else (mask & m)
         return mask
 
+    def _concentration(self, tp: "Template") -> float:
+        """How much of its values' co-occurrence is the template's own: over its groups
+        that are not weak, the most of (remembered signups carrying all its values) /
+        (those carrying all but that group's). A farm in a data centre's /16 is most of
+        the /16's signups with its other values (near 1); people who share a common
+        handle pattern and their ISP's /16 with a farm are a small part of it."""
+        groups = self.groups
+        full = int(np.count_nonzero(self._carrying(tp.slots, tp.ordered)))
+        best = 0.0
+        for g in {groups[i] for i in tp.slots} - self.weak:
+            rest = [(i, k) for i, k in zip(tp.slots, tp.ordered) if groups[i] != g]
+            if not rest:
+                continue
+            n = int(np.count_nonzero(self._carrying(*zip(*rest))))
+            if n and full / n > best:
+                best = full / n
+        tp.concentration = best
+        return best
+
     def carriers(self, tp: "Template", since: float = -np.inf) -> list:
         """The remembered accounts signed up at ``since`` or later that carry all of
         ``tp``'s values (oldest first)."""
@@ -158,6 +186,8 @@ class LabelTemplates:
     def _carried(self, keys: Iterable) -> list:
         """The templates (dead or alive) all of whose values ``keys`` carries."""
         by = self._by_key
+        if by.keys().isdisjoint(keys):  # most signups: one pass in C
+            return []
         hits: dict = {}
         tps: dict = {}
         for k in keys:
@@ -226,6 +256,8 @@ class LabelTemplates:
             if not tp.active and tp.seeds >= self.min_seeds:
                 # an account labelled benign carries it: a crowd with stray spam labels
                 if self._benign[self._carrying(tp.slots, tp.ordered)].any():
+                    tp.dead = True
+                elif self._concentration(tp) < self.min_concentration:
                     tp.dead = True
                 else:
                     tp.active = True

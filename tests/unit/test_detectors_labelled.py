@@ -105,3 +105,23 @@ def test_a_template_acts_from_its_third_seed_and_seeds_count_once():
     [tp] = lt.spam("c", 12.0, share(0.01))  # the third carries it (and pairs with both: counted once)
     assert tp.seeds == 3 and tp.active and lt.match((1, 2, 0, 9)) is tp
     assert lt.spam("d", 13.0, share(0.01)) == [] and tp.seeds == 4  # already active: not returned again
+
+
+def test_a_template_whose_values_people_share_apart_does_not_act():
+    def seeded(crowd: bool) -> LabelTemplates:
+        lt = templates(min_seeds=3, min_concentration=0.4)
+        for i, acc in enumerate("abc"):
+            lt.remember(acc, float(i), (1, 20 + i, 3, 9))  # handle pattern 1, network 3
+        if crowd:  # people on network 3 with other handles, people with handle 1 elsewhere
+            for i in range(20):
+                lt.remember(f"n{i}", 10.0 + i, (70 + i, 90 + i, 3, 9))
+                lt.remember(f"h{i}", 10.0 + i, (1, 130 + i, 150 + i, 9))
+        for acc in "abc":
+            out = lt.spam(acc, 100.0, share(0.01))
+        return lt, out
+    lt, out = seeded(crowd=False)
+    assert [tp.concentration for tp in out] == [1.0] and lt.match((1, 0, 3, 9)) is out[0]
+    lt, out = seeded(crowd=True)
+    assert out == [] and lt.match((1, 0, 3, 9)) is None
+    [tp] = lt._templates.values()
+    assert tp.dead and abs(tp.concentration - 3 / 23) < 1e-12
