@@ -77,7 +77,7 @@ _RECIPE = KIND_INDEX["uname_recipe"]
 _TEMPLATE_GROUPS = (("uname_shape", "uname_tmpl", "uname_recipe"), ("email_shape", "email_domain"),
                     ("ip24", "ip16", "ip48"), ("device",), ("avatar",), ("bio_link",),
                     ("ua", "ua_locale"), ("flow",), ("referrer",), ("locale",))
-_TEMPLATE_WEAK = (6, 7, 8, 9)
+_TEMPLATE_WEAK = tuple(i for i, g in enumerate(_TEMPLATE_GROUPS) if g[0] in ("ua", "flow", "referrer", "locale"))
 # a template that becomes active suspends the carriers that signed up this long before at most:
 # over a day of signups, the people who carry a farm's common values by chance add up
 _TEMPLATE_REACH = 4 * 3600.0
@@ -767,13 +767,20 @@ class Engine:
         tp = lt.match(vals)
         if tp is None:
             return []
-        acc = self._policy.peek(ev.account_id)
-        if acc is not None and (acc.exempt or acc.live == SUSPENDED):
+        d = self._template_suspend(ev.account_id, t, lambda: [self._template_reason(tp, sig)])
+        if d is None:
             return []
         lt.touch(tp, t)
-        d = self._policy.suspend(ev.account_id, t, 0.99, [self._template_reason(tp, sig)],
-                                 acc.wave if acc else None, self.config_version, self._live())
-        return [] if d is None else [d]
+        return [d]
+
+    def _template_suspend(self, account_id: str, t: float, why) -> Optional[Decision]:
+        """Suspend an account that carries an active template (``why()``: the reasons),
+        unless a benign label exempts it or it is suspended already."""
+        acc = self._policy.peek(account_id)
+        if acc is not None and (acc.exempt or acc.live == SUSPENDED):
+            return None
+        return self._policy.suspend(account_id, t, 0.99, why(), acc.wave if acc else None,
+                                    self.config_version, self._live())
 
     def _tie(self, account_id: str, seq: int, acc, linked: dict, gained: dict) -> None:
         """Remember the recent signups a signup joining a wave linked to with weight
@@ -1879,18 +1886,17 @@ class Engine:
         was = acc is not None and acc.ever_suspended
         tally = self._label_tally
         tally[("tp" if was else "fn") if spam else ("fp" if was else "tn")] += 1
-        tout: list[Decision] = []
+        out: list[Decision] = []
         if spam:
             for tp in self._labelled.spam(ev.account_id, ev.ts, self._template_share):
-                tout += self._template_sweep(tp, ev.ts)
+                out += self._template_sweep(tp, ev.ts)
         else:
             self._labelled.benign(ev.account_id, ev.ts)
         if acc is None:
-            return tout
+            return out
         if acc.feats is not None:
             self._scorer.learn_one(dict(zip(FEATURES, acc.feats)), spam)
         w = self._wave(acc.wave, live_only=False)
-        out = tout
         ver = self.config_version
         if spam:
             acc.exempt = False
@@ -1931,12 +1937,8 @@ class Engine:
         """Suspend the remembered signups that carry a template that just became active."""
         why = [self._template_reason(tp)]
         out = []
-        pol, ver, live = self._policy, self.config_version, self._live()
         for account_id in self._labelled.carriers(tp, t - _TEMPLATE_REACH):
-            acc = pol.peek(account_id)
-            if acc is not None and (acc.exempt or acc.live == SUSPENDED):
-                continue
-            d = pol.suspend(account_id, t, 0.99, why, acc.wave if acc else None, ver, live)
+            d = self._template_suspend(account_id, t, lambda: why)
             if d is not None:
                 out.append(d)
         return out

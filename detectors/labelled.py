@@ -66,20 +66,19 @@ class Template:
     """The values two or more spam seeds share: ``keys`` (key ids), ``slots`` (their
     positions in the remembered tuple), ``share`` (chance share), ``seeds``, ``hits``."""
 
-    __slots__ = ("keys", "slots", "ordered", "share", "seeds", "hits", "first", "last", "dead", "active", "tid",
+    __slots__ = ("keys", "slots", "ordered", "share", "seeds", "hits", "last", "dead", "active", "tid",
                  "concentration")
 
-    def __init__(self, tid: int, keys: frozenset, slots: tuple, ordered: tuple, share: float, t: float):
+    def __init__(self, tid: int, slots: tuple, ordered: tuple, share: float, seeds: int, t: float):
         self.tid = tid
-        self.keys = keys
         self.slots = slots
         self.ordered = ordered  # the key id at each of ``slots``
+        self.keys = frozenset(ordered)
         self.share = share
-        self.seeds = 2
+        self.seeds = seeds
         self.hits = 0
         self.active = False  # seeded enough to act on
         self.concentration = 0.0  # (LabelTemplates._concentration) when it became active
-        self.first = t
         self.last = t
         self.dead = False
 
@@ -155,14 +154,15 @@ class LabelTemplates:
             mask = m if mask is None else (mask & m)
         return mask
 
-    def _concentration(self, tp: "Template") -> float:
+    def _concentration(self, tp: "Template", carrying: np.ndarray) -> float:
         """How much of its values' co-occurrence is the template's own: over its groups
         that are not weak, the most of (remembered signups carrying all its values) /
         (those carrying all but that group's). A farm in a data centre's /16 is most of
         the /16's signups with its other values (near 1); people who share a common
-        handle pattern and their ISP's /16 with a farm are a small part of it."""
+        handle pattern and their ISP's /16 with a farm are a small part of it. ``carrying``:
+        :meth:`_carrying` of all its values."""
         groups = self.groups
-        full = int(np.count_nonzero(self._carrying(tp.slots, tp.ordered)))
+        full = int(np.count_nonzero(carrying))
         best = 0.0
         for g in {groups[i] for i in tp.slots} - self.weak:
             rest = [(i, k) for i, k in zip(tp.slots, tp.ordered) if groups[i] != g]
@@ -247,17 +247,17 @@ class LabelTemplates:
             if chance > self.max_share:
                 continue
             # its seeds: this one and every earlier one carrying it
-            tp = self._add(keys, slots, tuple(mine[i] for i in slots), chance, t)
-            tp.seeds = 1 + sum(1 for o, th in self._seeds if o != account_id and all(th[i] == mine[i] for i in slots))
-            grown.append(tp)
+            seeds = 1 + sum(1 for o, th in self._seeds if o != account_id and all(th[i] == mine[i] for i in slots))
+            grown.append(self._add(slots, tuple(mine[i] for i in slots), chance, seeds, t))
         self._seeds.append((account_id, mine))
         out = []
         for tp in grown:
             if not tp.active and tp.seeds >= self.min_seeds:
+                carrying = self._carrying(tp.slots, tp.ordered)
                 # an account labelled benign carries it: a crowd with stray spam labels
-                if self._benign[self._carrying(tp.slots, tp.ordered)].any():
+                if self._benign[carrying].any():
                     tp.dead = True
-                elif self._concentration(tp) < self.min_concentration:
+                elif self._concentration(tp, carrying) < self.min_concentration:
                     tp.dead = True
                 else:
                     tp.active = True
@@ -278,9 +278,10 @@ class LabelTemplates:
                 n += 1
         return n
 
-    def _add(self, keys: frozenset, slots: tuple, ordered: tuple, chance: float, t: float) -> Template:
+    def _add(self, slots: tuple, ordered: tuple, chance: float, seeds: int, t: float) -> Template:
         self._next += 1
-        tp = Template(self._next, keys, slots, ordered, chance, t)
+        tp = Template(self._next, slots, ordered, chance, seeds, t)
+        keys = tp.keys
         old = None
         if len(self._templates) >= self._templates.capacity:
             old = self._templates.oldest()
