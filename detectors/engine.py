@@ -280,6 +280,7 @@ class Engine:
         self._carried = LRUDict(2 * recent_capacity)  # device or avatar key -> (decayed carriers, when) (_carried_count)
         self._pull_hits = LRUDict(1 << 14)  # young account in no wave -> (that wave id, its first such target) (_pulled)
         self._labelled = _label_templates()
+        self._wave_templated: dict = {}  # live confirmed wave -> its size when its template was last made
         self._updates: dict[str, Wave] = {}
         self._last_sweep = -math.inf
         self._t = -math.inf
@@ -308,6 +309,7 @@ class Engine:
         d.setdefault("_pull_hits", LRUDict(1 << 14))
         d.setdefault("_carried", LRUDict(2 * self._young.capacity))
         d.setdefault("_labelled", _label_templates())
+        d.setdefault("_wave_templated", {})
 
     # ------------------------------------------------------------------ config
     def _apply_settings(self) -> None:
@@ -774,8 +776,10 @@ class Engine:
         return [d]
 
     def _template_suspend(self, account_id: str, t: float, why) -> Optional[Decision]:
-        """Suspend an account that carries an active template (``why()``: the reasons),
-        unless a benign label exempts it or it is suspended already."""
+        """Suspend an account that carries an active template (``why()``: the reasons, which
+        name the wave a wave's template was made of; the decision keeps the account's own
+        wave, if any: it is not made a member of another), unless a benign label exempts
+        it or it is suspended already."""
         acc = self._policy.peek(account_id)
         if acc is not None and (acc.exempt or acc.live == SUSPENDED):
             return None
@@ -1420,16 +1424,36 @@ class Engine:
         """Close the waves that went quiet (or the oldest, over the live cap), each after
         its last judgement."""
         self._last_sweep = t
+        out = self._wave_templates(t)
         quiet = [w for w in self._waves.values() if t - w.last_seen > self.wave_quiet]
         over = len(self._waves) - len(quiet) - self.max_live_waves
         if over > 0:
             rest = sorted((w for w in self._waves.values() if t - w.last_seen <= self.wave_quiet),
                           key=lambda w: w.last_seen)
             quiet += rest[:over]
-        out: list[Decision] = []
         for w in quiet:
             out += self._last_judgement(w, t)
             self._close(w)
+        return out
+
+    def _wave_templates(self, t: float) -> list[Decision]:
+        """Make a template of each confirmed live wave's suspended members
+        (:meth:`LabelTemplates.from_wave`) when it has doubled since it last made one, and
+        suspend the remembered signups that carry it: a farm's members that never linked
+        to its wave (signed up before it burst, or slowly, while the baseline learned what
+        they share) carry what its suspended members do."""
+        done = self._wave_templated
+        lt = self._labelled
+        pol = self._policy
+        out: list[Decision] = []
+        for w in self._waves.values():
+            if not w.confirmed or w.cleared or w.size < max(lt.wave_min_members, 2 * done.get(w.wave_id, 0)):
+                continue
+            done[w.wave_id] = w.size
+            ids = [a for a, _ in w.members if (acc := pol.peek(a)) is not None and acc.live == SUSPENDED]
+            tp = lt.from_wave(w.wave_id, ids, t, self._template_share)
+            if tp is not None:
+                out += self._template_sweep(tp, t)
         return out
 
     def _last_judgement(self, w: Wave, t: float) -> list[Decision]:
@@ -1452,6 +1476,7 @@ class Engine:
         w.status = "closed"
         w.dirty = True
         self._waves.pop(w.wave_id, None)
+        self._wave_templated.pop(w.wave_id, None)
         self._lockstep.forget(w.wave_id)
         w.members = w.members[:0] if not w.confirmed else w.members[:64]
         w.keys = {}
@@ -1923,6 +1948,7 @@ class Engine:
             if not w.cleared and w.benign_labels >= 3 and w.spam_labels == 0:
                 w.cleared = True
                 w.dirty = True
+                self._labelled.retire(w.wave_id)
                 self._touch(w)
                 why = [f"wave {w.wave_id} cleared: {w.benign_labels} members labelled benign, "
                        f"{w.spam_labels} spam"]
@@ -1952,7 +1978,9 @@ class Engine:
         else:
             names = ", ".join(f"{KINDS[_TEMPLATE_KINDS[i]].noun} #{KeyedHasher.tag_of(k)}"
                               for i, k in zip(tp.slots, tp.ordered))
-        return (f"carries all that {tp.seeds} accounts labelled spam share: {names} "
+        whose = f"{tp.seeds} accounts labelled spam" if tp.origin is None else \
+            f"{tp.seeds} suspended members of wave {tp.origin}"
+        return (f"carries all that {whose} share: {names} "
                 f"(by chance about 1 in {1.0 / max(tp.share, 1e-12):,.0f} signups)")
 
     def _template_share(self, keys: list, slots: tuple) -> list:
@@ -2009,19 +2037,24 @@ class Engine:
     def assess(self, ev: Signup) -> Assessment:
         """Score a signup against the current state *without changing it*.
 
-        ``block`` when the signup would join a wave at suspension level, ``challenge``
-        at challenge level, else ``allow``. Only the signup's signature is remembered
-        (a bounded cache), so that processing the same signup next does not extract it
-        again.
+        ``block`` when the signup would join a wave at suspension level or carries an
+        active template (:class:`LabelTemplates`), ``challenge`` at challenge level, else
+        ``allow``. Only the signup's signature is remembered (a bounded cache), so that
+        processing the same signup next does not extract it again.
         """
-        cfg = self.config
-        ver = self.config_version
         t = max(ev.ts, self._t) if self._t > -math.inf else ev.ts
         sig = self._extract.extract(ev, keep=True)  # processing this signup will not extract it again
-        if len(self._labelled):
+        a = self._assess_wave(ev, sig, t)
+        if a.decision != "block" and len(self._labelled):
             tp = self._labelled.match(_template_values(sig), t)
             if tp is not None:
-                return Assessment("block", 0.99, None, [self._template_reason(tp, sig)], ver)
+                return Assessment("block", 0.99, tp.origin, [self._template_reason(tp, sig)], self.config_version)
+        return a
+
+    def _assess_wave(self, ev: Signup, sig: Signature, t: float) -> Assessment:
+        """:meth:`assess` by the wave the signup would join or form."""
+        cfg = self.config
+        ver = self.config_version
         keys, counts, rar, p, ws, _ = self._score_keys(sig, t, 1.0)
         linked = self._links(sig, t, rar, p, self._recent.lookup(keys), ws, ev.display_name)
         wave, m, free, _ = self._place(sig, linked, ws)

@@ -22,6 +22,13 @@ those that carry all but that group's (a farm is most of its data centre's /16; 
 who share a common handle pattern and their ISP's /16 with a farm are not). A later
 benign label on a carrier retires it.
 
+A wave the engine confirmed is a source of templates too (:meth:`LabelTemplates.from_wave`):
+the values that ``wave_frac`` of its suspended members carry, if there are
+``wave_min_members`` of them, under the same group and concentration rules and a chance
+share of at most ``wave_max_share`` (a wave is many seeds, not three). Its members that
+never linked to it (a slow farm whose shared values the baseline learned as they came,
+members signed up before it burst or after it went quiet) carry them too.
+
 Pure and bounded: the values of the last ``max_accounts`` signups (key ids only, no
 raw data, in a ring), the last ``max_seeds`` spam seeds and ``max_templates`` templates.
 
@@ -52,6 +59,7 @@ True
 """
 from __future__ import annotations
 
+import inspect
 from collections import deque
 from typing import Callable, Iterable, Optional
 
@@ -64,13 +72,16 @@ __all__ = ["LabelTemplates", "Template"]
 
 class Template:
     """The values two or more spam seeds share: ``keys`` (key ids), ``slots`` (their
-    positions in the remembered tuple), ``share`` (chance share), ``seeds``, ``hits``."""
+    positions in the remembered tuple), ``share`` (chance share), ``seeds``, ``hits``;
+    ``origin``: the wave whose suspended members it is made of (None: spam labels)."""
 
     __slots__ = ("keys", "slots", "ordered", "share", "seeds", "hits", "last", "dead", "active", "tid",
-                 "concentration")
+                 "concentration", "origin")
 
-    def __init__(self, tid: int, slots: tuple, ordered: tuple, share: float, seeds: int, t: float):
+    def __init__(self, tid: int, slots: tuple, ordered: tuple, share: float, seeds: int, t: float,
+                 origin: Optional[str] = None):
         self.tid = tid
+        self.origin = origin
         self.slots = slots
         self.ordered = ordered  # the key id at each of ``slots``
         self.keys = frozenset(ordered)
@@ -81,6 +92,11 @@ class Template:
         self.concentration = 0.0  # (LabelTemplates._concentration) when it became active
         self.last = t
         self.dead = False
+
+    def __setstate__(self, state):
+        self.origin = None  # a snapshot from before wave templates
+        for k, v in (state[1] if isinstance(state, tuple) else state).items():
+            setattr(self, k, v)
 
 
 class LabelTemplates:
@@ -104,15 +120,22 @@ class LabelTemplates:
     max_accounts, max_seeds, max_templates
         Caps: signups remembered, spam seeds compared, templates kept.
     ttl
-        A template not seeded for this long (event time) is dropped.
+        A template not seeded (nor renewed by its wave) for this long (event time) is dropped.
+    wave_frac, wave_min_members, wave_max_share
+        A wave's template (:meth:`from_wave`): the values this share of its suspended members
+        carry, at least this many of them, and its chance share at most this.
     """
 
     def __init__(self, groups: tuple, max_share: float = 1e-4, min_groups: int = 2, min_seeds: int = 3,
                  weak: tuple = (), min_concentration: float = 0.0, max_accounts: int = 100_000,
-                 max_seeds: int = 256, max_templates: int = 512, ttl: float = 6 * 3600.0):
+                 max_seeds: int = 256, max_templates: int = 512, ttl: float = 6 * 3600.0,
+                 wave_frac: float = 0.9, wave_min_members: int = 8, wave_max_share: float = 1e-3):
         self.groups = tuple(groups)
         self.weak = frozenset(weak)
         self.max_share = max_share
+        self.wave_frac = wave_frac
+        self.wave_min_members = wave_min_members
+        self.wave_max_share = wave_max_share
         self.min_groups = min_groups
         self.min_seeds = min_seeds
         self.min_concentration = min_concentration
@@ -128,6 +151,11 @@ class LabelTemplates:
         self._templates = LRUDict(max_templates)  # frozenset of key ids -> Template
         self._by_key: dict = {}  # key id -> {tid: Template}
         self._next = 0
+
+    def __setstate__(self, state):
+        for k in ("wave_frac", "wave_min_members", "wave_max_share"):  # a snapshot from before wave templates
+            state.setdefault(k, _DEFAULTS[k])
+        self.__dict__.update(state)
 
     def remember(self, account_id: str, t: float, keys: tuple) -> None:
         """Keep a signup's key ids (position by position, 0 where it has none)."""
@@ -235,34 +263,80 @@ class LabelTemplates:
             keys = frozenset(mine[i] for i in slots)
             if keys in self._templates:
                 continue
-            ps = share([mine[i] for i in slots], slots)
-            low: dict = {}
-            for i, p in zip(slots, ps):
-                g = self.groups[i]
-                if p < low.get(g, 2.0):
-                    low[g] = p
-            chance = 1.0
-            for p in low.values():
-                chance *= p
+            chance = self._chance(slots, [mine[i] for i in slots], share)
             if chance > self.max_share:
                 continue
             # its seeds: this one and every earlier one carrying it
             seeds = 1 + sum(1 for o, th in self._seeds if o != account_id and all(th[i] == mine[i] for i in slots))
             grown.append(self._add(slots, tuple(mine[i] for i in slots), chance, seeds, t))
         self._seeds.append((account_id, mine))
-        out = []
-        for tp in grown:
-            if not tp.active and tp.seeds >= self.min_seeds:
-                carrying = self._carrying(tp.slots, tp.ordered)
-                # an account labelled benign carries it: a crowd with stray spam labels
-                if self._benign[carrying].any():
-                    tp.dead = True
-                elif self._concentration(tp, carrying) < self.min_concentration:
-                    tp.dead = True
-                else:
-                    tp.active = True
-                    out.append(tp)
-        return out
+        return [tp for tp in grown if not tp.active and tp.seeds >= self.min_seeds and self._activate(tp)]
+
+    def _chance(self, slots: tuple, ordered: list, share: Callable[[list, tuple], list]) -> float:
+        """The share of signups that would carry all of these values by chance: the product
+        over groups of the rarest value's baseline share (``share``: see :meth:`spam`)."""
+        low: dict = {}
+        for i, p in zip(slots, share(ordered, slots)):
+            g = self.groups[i]
+            if p < low.get(g, 2.0):
+                low[g] = p
+        chance = 1.0
+        for p in low.values():
+            chance *= p
+        return chance
+
+    def _activate(self, tp: "Template") -> bool:
+        """Make a template act, unless an account labelled benign carries it (a crowd with
+        stray spam labels) or it is not concentrated: then it is dead."""
+        carrying = self._carrying(tp.slots, tp.ordered)
+        if self._benign[carrying].any() or self._concentration(tp, carrying) < self.min_concentration:
+            tp.dead = True
+            return False
+        tp.active = True
+        return True
+
+    def from_wave(self, wave_id: str, account_ids: list, t: float,
+                  share: Callable[[list, tuple], list]) -> Optional["Template"]:
+        """The template of a confirmed wave: the values that ``wave_frac`` of its suspended
+        members (``account_ids``, those remembered; at least ``wave_min_members``) carry.
+        Returns it if it becomes active now (a new one, or a label template it completes);
+        one already active is renewed. None if the values span too few groups, are too
+        common together or not concentrated, or a benign carrier blocks them."""
+        rows = [r for r in map(self._row.get, account_ids) if r is not None]
+        if len(rows) < self.wave_min_members:
+            return None
+        vals = self._vals[rows]
+        slots, ordered = [], []
+        for i in range(vals.shape[1]):
+            v, n = np.unique(vals[:, i], return_counts=True)
+            j = int(np.argmax(n))
+            if v[j] and n[j] >= self.wave_frac * len(rows):
+                slots.append(i)
+                ordered.append(int(v[j]))
+        if len({self.groups[i] for i in slots} - self.weak) < self.min_groups:
+            return None
+        tp = self._templates.get(frozenset(ordered))
+        if tp is not None:
+            if tp.dead:
+                return None
+            tp.last = t
+            return tp if not tp.active and self._activate(tp) else None
+        slots = tuple(slots)
+        chance = self._chance(slots, ordered, share)
+        if chance > self.wave_max_share:
+            return None
+        tp = self._add(slots, tuple(ordered), chance, len(rows), t, wave_id)
+        return tp if self._activate(tp) else None
+
+    def retire(self, wave_id: str) -> int:
+        """A wave was cleared (its members labelled benign): retire its templates."""
+        n = 0
+        for tp in self._templates.values():
+            if tp.origin == wave_id and not tp.dead:
+                tp.dead = True
+                tp.active = False
+                n += 1
+        return n
 
     def benign(self, account_id: str, t: float) -> int:
         """A benign label: retire the templates the account carries; returns how many."""
@@ -278,9 +352,10 @@ class LabelTemplates:
                 n += 1
         return n
 
-    def _add(self, slots: tuple, ordered: tuple, chance: float, seeds: int, t: float) -> Template:
+    def _add(self, slots: tuple, ordered: tuple, chance: float, seeds: int, t: float,
+             origin: Optional[str] = None) -> Template:
         self._next += 1
-        tp = Template(self._next, slots, ordered, chance, seeds, t)
+        tp = Template(self._next, slots, ordered, chance, seeds, t, origin)
         keys = tp.keys
         old = None
         if len(self._templates) >= self._templates.capacity:
@@ -320,3 +395,6 @@ class LabelTemplates:
 
     def __len__(self) -> int:
         return len(self._templates)
+
+
+_DEFAULTS = {k: p.default for k, p in inspect.signature(LabelTemplates.__init__).parameters.items()}

@@ -1,6 +1,7 @@
 """The engine's contract with the rest of Breakwater: decisions, config, assess, state."""
 from __future__ import annotations
 
+from collections import Counter
 import pickle
 import re
 
@@ -2137,8 +2138,53 @@ def test_engine_snapshots_from_before_label_templates_restore(traffic):
     e = Engine(seed=1)
     run(e, traffic[:200])
     state = e.__getstate__()
-    del state["_labelled"]
+    del state["_labelled"], state["_wave_templated"]
     back = Engine.__new__(Engine)
     back.__setstate__(pickle.loads(pickle.dumps(state)))
-    run(back, traffic[200:])
-    assert back.stats()["label_templates"] == 0 and back.stats()["events"] == len(traffic)
+    run(back, traffic[200:])  # its wave makes a template of its suspended members (no labels in it)
+    assert back.stats()["events"] == len(traffic) and back._wave_templated
+
+
+def _quiet_farm(templates: bool = True) -> tuple:
+    """Five hours of ordinary signups (one every 4 s, scattered networks, handles a word
+    and digits, addresses at one big provider, three clients, each its own device), with a
+    farm among them: six accounts, one every ten minutes, in the first hour (one data
+    centre's /16, one old client, one handle pattern: they link to nothing), then a burst
+    of 20 within a minute near the end. ``templates`` off: :meth:`Engine._wave_templates`
+    does nothing. Returns (burst accounts suspended, early farm accounts suspended,
+    ordinary accounts suspended, the reasons by account, the engine)."""
+    r, word, net, uas, events, t0 = _farm_test_start(31)
+    for i in range(4500):
+        events.append(Signup(f"o{i}", t0 + 4.0 * i + r.uniform(0, 3), word(r.randint(5, 10)) + str(r.randint(0, 99)),
+                             ip=net(), lang="en", user_agent=r.choice(uas), signup_flow=r.choice(("android", "ios", "web")),
+                             email=f"{word(r.randint(4, 9))}{r.randint(0, 999)}@gmail.com", device_id=word(16)))
+
+    def farm(name, t):
+        return Signup(name, t, f"{word(r.randint(4, 7)).title()}_{word(r.randint(4, 7))}{r.randint(100, 999)}",
+                      ip=f"45.77.{r.randint(0, 255)}.{r.randint(1, 254)}", lang="en", device_id=word(16),
+                      user_agent="Chirp/7.9.2 (Linux; Android 7.0)", signup_flow="android",
+                      email=f"{word(r.randint(4, 9))}{r.randint(0, 999)}@gmail.com")
+    early = [farm(f"e{j}", t0 + 600.0 + 600.0 * j) for j in range(6)]
+    burst = [farm(f"b{j}", t0 + 14000.0 + 3.0 * j) for j in range(20)]
+    e = Engine(seed=5)
+    if not templates:
+        e._wave_templates = lambda t: []
+    final, why = {}, {}
+    for d in run(e, sorted(events + early + burst, key=lambda ev: ev.ts)):
+        final[d.account_id] = d.action
+        why[d.account_id] = d.reasons
+    sus = {a for a, act in final.items() if act == "suspend"}
+    return ({a for a in sus if a[0] == "b"}, {a for a in sus if a[0] == "e"}, {a for a in sus if a[0] == "o"}, why, e)
+
+
+def test_a_confirmed_waves_suspended_members_make_a_template_its_unlinked_members_carry():
+    burst, early, organic, why, e = _quiet_farm()
+    assert len(burst) >= 18 and len(early) >= 4 and not organic
+    [tp] = [tp for tp in e._labelled._templates.values() if tp.origin is not None]
+    origin = Counter(e._policy.peek(a).wave for a in burst).most_common(1)[0][0]  # the wave most of the burst is in
+    assert tp.active and tp.seeds >= e._labelled.wave_min_members and tp.origin == origin
+    assert all(f"suspended members of wave {tp.origin} share: " in why[a][0] for a in early)
+    assert e.stats()["label_templates"] == 1
+    # without wave templates the farm's early members pass (and fewer of the burst are caught)
+    burst0, early0, organic0, _, _ = _quiet_farm(templates=False)
+    assert burst0 <= burst and not early0 and not organic0

@@ -125,3 +125,67 @@ def test_a_template_whose_values_people_share_apart_does_not_act():
     assert out == [] and lt.match((1, 0, 3, 9)) is None
     [tp] = lt._templates.values()
     assert tp.dead and abs(tp.concentration - 3 / 23) < 1e-12
+
+
+def _wave(lt, n=10, odd=0):
+    """``n`` suspended members sharing a handle, a mail pattern and a flow (the last
+    ``odd`` with another mail pattern), each on its own network; their account ids."""
+    ids = [f"m{i}" for i in range(n)]
+    for i, a in enumerate(ids):
+        lt.remember(a, float(i), (1, 20 if i >= n - odd else 2, 100 + i, 9))
+    return ids
+
+
+def test_a_waves_suspended_members_make_a_template_of_what_most_of_them_carry():
+    lt = templates()
+    ids = _wave(lt, odd=1)
+    lt.remember("x", 50.0, (1, 3, 7, 9))  # shares the handle, not the mail pattern
+    tp = lt.from_wave("w1", ids, 100.0, share(0.01))
+    assert tp is not None and tp.active and tp.origin == "w1" and sorted(tp.keys) == [1, 2, 9]
+    assert tp.seeds == 10 and lt.carriers(tp) == ids[:9]
+    assert lt.match((1, 2, 5, 9)) is tp and lt.match((1, 3, 5, 9)) is None
+    # asked again it is renewed, not made twice; retiring the wave retires it
+    assert lt.from_wave("w1", ids, 200.0, share(0.01)) is None and tp.last == 200.0 and len(lt) == 1
+    assert lt.retire("w1") == 1 and tp.dead and lt.match((1, 2, 5, 9)) is None
+
+
+def test_a_waves_template_needs_enough_members_shared_values_in_two_groups_and_rarity():
+    lt = templates()
+    ids = _wave(lt, n=7)
+    assert lt.from_wave("w", ids, 10.0, share(0.01)) is None  # fewer than wave_min_members
+    lt = templates()
+    ids = _wave(lt, odd=2)  # 8 of 10 share the mail pattern: under wave_frac, the handle alone is left
+    assert lt.from_wave("w", ids, 10.0, share(0.01)) is None
+    lt = templates()
+    ids = _wave(lt)
+    assert lt.from_wave("w", ids, 10.0, share(0.11)) is None  # 0.11 ** 3 > wave_max_share 1e-3
+    assert lt.from_wave("w", ids, 10.0, share(0.09)) is not None
+
+
+def test_a_waves_template_is_blocked_by_a_benign_carrier_and_completes_a_label_template():
+    lt = templates()
+    ids = _wave(lt)
+    lt.benign("m3", 5.0)
+    assert lt.from_wave("w", ids, 10.0, share(0.01)) is None and not lt.active()
+    lt = templates(min_seeds=3)
+    ids = _wave(lt)
+    lt.spam("m0", 5.0, share(0.01))
+    [] = lt.spam("m1", 6.0, share(0.01))  # two seeds: a template that does not act yet
+    [tp] = lt._templates.values()
+    assert not tp.active and lt.from_wave("w", ids, 10.0, share(0.01)) is tp and tp.active
+
+
+def test_snapshots_from_before_wave_templates_restore():
+    lt = templates()
+    ids = _wave(lt)
+    tp = lt.from_wave("w", ids, 10.0, share(0.01))
+    state = dict(lt.__dict__)
+    for k in ("wave_frac", "wave_min_members", "wave_max_share"):
+        del state[k]
+    old = LabelTemplates.__new__(LabelTemplates)
+    old.__setstate__(pickle.loads(pickle.dumps(state)))
+    assert old.wave_min_members == LabelTemplates(GROUPS).wave_min_members
+    t_state = {k: getattr(tp, k) for k in tp.__slots__ if k != "origin"}
+    back = type(tp).__new__(type(tp))
+    back.__setstate__((None, t_state))
+    assert back.origin is None and back.keys == tp.keys
