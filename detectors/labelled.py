@@ -15,12 +15,14 @@ product over groups of the rarest value's baseline share is at most ``max_share`
 (the share of signups that would carry all its values by chance, were the groups
 independent; the farm's own signups raise each share, so the estimate errs high).
 It acts once ``min_seeds`` accounts labelled spam carry it and none labelled benign
-does: labels are sometimes wrong, and two stray spam labels on a campus share its
-network and its mail domain. It must also be concentrated (``min_concentration``): for
+does, or too few to outvote them (``label_error``): two stray spam labels on a campus
+share its network and its mail domain, and labels are sometimes wrong the other way too. It must also be concentrated (``min_concentration``): for
 one of its groups, the remembered signups that carry all its values must be most of
 those that carry all but that group's (a farm is most of its data centre's /16; people
 who share a common handle pattern and their ISP's /16 with a farm are not). A later
-benign label on a carrier retires it.
+benign label on a carrier retires it, unless the carriers labelled spam outvote those
+labelled benign (more than ``1 / label_error`` to one): a farm of hundreds gets a wrong
+benign label or two among its dozens of right ones.
 
 A wave the engine confirmed is a source of templates too (:meth:`LabelTemplates.from_wave`):
 the values that ``wave_frac`` of its suspended members carry, if there are
@@ -124,18 +126,24 @@ class LabelTemplates:
     wave_frac, wave_min_members, wave_max_share
         A wave's template (:meth:`from_wave`): the values this share of its suspended members
         carry, at least this many of them, and its chance share at most this.
+    label_error
+        Labels are sometimes wrong: a template dies once its remembered carriers labelled
+        benign are more than this share of those labelled spam (one benign label kills a
+        template with fewer than ``1 / label_error`` spam-labelled carriers).
     """
 
     def __init__(self, groups: tuple, max_share: float = 1e-4, min_groups: int = 2, min_seeds: int = 3,
                  weak: tuple = (), min_concentration: float = 0.0, max_accounts: int = 100_000,
                  max_seeds: int = 256, max_templates: int = 512, ttl: float = 6 * 3600.0,
-                 wave_frac: float = 0.9, wave_min_members: int = 8, wave_max_share: float = 1e-3):
+                 wave_frac: float = 0.9, wave_min_members: int = 8, wave_max_share: float = 1e-3,
+                 label_error: float = 0.2):
         self.groups = tuple(groups)
         self.weak = frozenset(weak)
         self.max_share = max_share
         self.wave_frac = wave_frac
         self.wave_min_members = wave_min_members
         self.wave_max_share = wave_max_share
+        self.label_error = label_error
         self.min_groups = min_groups
         self.min_seeds = min_seeds
         self.min_concentration = min_concentration
@@ -143,7 +151,8 @@ class LabelTemplates:
         # the last max_accounts signups: key ids by position (0 = none), a ring
         self._vals = np.zeros((max_accounts, len(self.groups)), dtype=np.uint64)
         self._ids: list = [None] * max_accounts
-        self._benign = np.zeros(max_accounts, dtype=bool)  # labelled benign
+        self._benign = np.zeros(max_accounts, dtype=bool)  # labelled benign (the last label)
+        self._spam = np.zeros(max_accounts, dtype=bool)  # labelled spam (the last label)
         self._ts = np.full(max_accounts, -np.inf)  # signup times
         self._row: dict = {}  # account -> its row in the ring
         self._pos = 0
@@ -153,8 +162,10 @@ class LabelTemplates:
         self._next = 0
 
     def __setstate__(self, state):
-        for k in ("wave_frac", "wave_min_members", "wave_max_share"):  # a snapshot from before wave templates
+        for k in ("wave_frac", "wave_min_members", "wave_max_share", "label_error"):  # an older snapshot
             state.setdefault(k, _DEFAULTS[k])
+        if "_spam" not in state:
+            state["_spam"] = np.zeros(len(state["_benign"]), dtype=bool)
         self.__dict__.update(state)
 
     def remember(self, account_id: str, t: float, keys: tuple) -> None:
@@ -166,6 +177,7 @@ class LabelTemplates:
         self._ids[i] = account_id
         self._vals[i] = keys
         self._benign[i] = False
+        self._spam[i] = False
         self._ts[i] = t
         self._row[account_id] = i
         self._pos = (i + 1) % len(self._ids)
@@ -244,6 +256,8 @@ class LabelTemplates:
         mine = self.keys_of(account_id)
         if mine is None:
             return []
+        row = self._row[account_id]
+        self._spam[row], self._benign[row] = True, False
         grown = []
         for tp in self._carried(mine):
             if not tp.dead:
@@ -289,11 +303,17 @@ class LabelTemplates:
         """Make a template act, unless an account labelled benign carries it (a crowd with
         stray spam labels) or it is not concentrated: then it is dead."""
         carrying = self._carrying(tp.slots, tp.ordered)
-        if self._benign[carrying].any() or self._concentration(tp, carrying) < self.min_concentration:
+        if self._outvoted(carrying) or self._concentration(tp, carrying) < self.min_concentration:
             tp.dead = True
             return False
         tp.active = True
         return True
+
+    def _outvoted(self, carrying: np.ndarray) -> bool:
+        """Whether the carriers (``carrying``: :meth:`_carrying`) labelled benign are more
+        than ``label_error`` of those labelled spam."""
+        b = int(np.count_nonzero(self._benign & carrying))
+        return b > 0 and b > self.label_error * int(np.count_nonzero(self._spam & carrying))
 
     def from_wave(self, wave_id: str, account_ids: list, t: float,
                   share: Callable[[list, tuple], list]) -> Optional["Template"]:
@@ -339,14 +359,16 @@ class LabelTemplates:
         return n
 
     def benign(self, account_id: str, t: float) -> int:
-        """A benign label: retire the templates the account carries; returns how many."""
+        """A benign label: retire the templates the account carries whose carriers labelled
+        spam do not outvote those labelled benign (:meth:`_outvoted`); returns how many."""
         mine = self.keys_of(account_id)
         if mine is None:
             return 0
-        self._benign[self._row[account_id]] = True
+        row = self._row[account_id]
+        self._benign[row], self._spam[row] = True, False
         n = 0
         for tp in self._carried(mine):
-            if not tp.dead:
+            if not tp.dead and self._outvoted(self._carrying(tp.slots, tp.ordered)):
                 tp.dead = True
                 tp.active = False
                 n += 1

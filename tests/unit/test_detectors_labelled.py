@@ -175,16 +175,40 @@ def test_a_waves_template_is_blocked_by_a_benign_carrier_and_completes_a_label_t
     assert not tp.active and lt.from_wave("w", ids, 10.0, share(0.01)) is tp and tp.active
 
 
+def test_a_template_whose_spam_labelled_carriers_outvote_a_benign_label_survives_it():
+    lt = templates()  # label_error 0.2: one benign label is outvoted by five spam labels
+    ids = _wave(lt, n=12)
+    tp = lt.from_wave("w", ids, 10.0, share(0.01))
+    for i, a in enumerate(ids[:4]):
+        lt.spam(a, 20.0 + i, share(0.01))
+    assert lt.benign(ids[5], 30.0) == 1 and tp.dead  # four spam labels do not outvote it
+    lt = templates()
+    ids = _wave(lt, n=12)
+    tp = lt.from_wave("w", ids, 10.0, share(0.01))
+    for i, a in enumerate(ids[:5]):
+        lt.spam(a, 20.0 + i, share(0.01))
+    assert lt.benign(ids[5], 30.0) == 0 and tp.active and lt.match((1, 2, 0, 9)) is tp
+    assert lt.benign(ids[6], 31.0) == 1 and tp.dead  # two benign labels to five spam ones
+    # an account's last label counts: a spam label after a benign one outvotes it
+    lt = templates()
+    ids = _wave(lt, n=12)
+    lt.benign(ids[0], 5.0)
+    for i, a in enumerate(ids[:5]):
+        lt.spam(a, 6.0 + i, share(0.01))
+    assert lt.match((1, 2, 0, 9)) is not None and not lt._benign.any()
+
+
 def test_snapshots_from_before_wave_templates_restore():
     lt = templates()
     ids = _wave(lt)
     tp = lt.from_wave("w", ids, 10.0, share(0.01))
     state = dict(lt.__dict__)
-    for k in ("wave_frac", "wave_min_members", "wave_max_share"):
+    for k in ("wave_frac", "wave_min_members", "wave_max_share", "label_error", "_spam"):
         del state[k]
     old = LabelTemplates.__new__(LabelTemplates)
     old.__setstate__(pickle.loads(pickle.dumps(state)))
-    assert old.wave_min_members == LabelTemplates(GROUPS).wave_min_members
+    assert old.wave_min_members == LabelTemplates(GROUPS).wave_min_members and old.label_error == 0.2
+    assert old._spam.shape == old._benign.shape and not old._spam.any()
     t_state = {k: getattr(tp, k) for k in tp.__slots__ if k != "origin"}
     back = type(tp).__new__(type(tp))
     back.__setstate__((None, t_state))
