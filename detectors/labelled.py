@@ -16,10 +16,11 @@ product over groups of the rarest value's baseline share is at most ``max_share`
 independent; the farm's own signups raise each share, so the estimate errs high).
 It acts once ``min_seeds`` accounts labelled spam carry it and none labelled benign
 does, or too few to outvote them (``label_error``): two stray spam labels on a campus
-share its network and its mail domain, and labels are sometimes wrong the other way too. It must also be concentrated (``min_concentration``): for
-one of its groups, the remembered signups that carry all its values must be most of
-those that carry all but that group's (a farm is most of its data centre's /16; people
-who share a common handle pattern and their ISP's /16 with a farm are not). A later
+share its network and its mail domain, and labels are sometimes wrong the other way too.
+It must also be concentrated (``min_concentration``): for one of its groups, the
+remembered signups that carry all its values must be most of those that carry all but
+that group's (a farm is most of its data centre's /16; people who share a common handle
+pattern and their ISP's /16 with a farm are not). A later
 benign label on a carrier retires it, unless the carriers labelled spam outvote those
 labelled benign (more than ``1 / label_error`` to one): a farm of hundreds gets a wrong
 benign label or two among its dozens of right ones.
@@ -94,6 +95,11 @@ class Template:
         self.concentration = 0.0  # (LabelTemplates._concentration) when it became active
         self.last = t
         self.dead = False
+
+    def kill(self) -> None:
+        """Stop acting for good (a benign label, a cleared wave, a failed activation)."""
+        self.dead = True
+        self.active = False
 
     def __setstate__(self, state):
         self.origin = None  # a snapshot from before wave templates
@@ -304,7 +310,7 @@ class LabelTemplates:
         stray spam labels) or it is not concentrated: then it is dead."""
         carrying = self._carrying(tp.slots, tp.ordered)
         if self._outvoted(carrying) or self._concentration(tp, carrying) < self.min_concentration:
-            tp.dead = True
+            tp.kill()
             return False
         tp.active = True
         return True
@@ -353,8 +359,7 @@ class LabelTemplates:
         n = 0
         for tp in self._templates.values():
             if tp.origin == wave_id and not tp.dead:
-                tp.dead = True
-                tp.active = False
+                tp.kill()
                 n += 1
         return n
 
@@ -369,8 +374,7 @@ class LabelTemplates:
         n = 0
         for tp in self._carried(mine):
             if not tp.dead and self._outvoted(self._carrying(tp.slots, tp.ordered)):
-                tp.dead = True
-                tp.active = False
+                tp.kill()
                 n += 1
         return n
 
