@@ -553,6 +553,31 @@ def test_a_lockstep_wave_is_explained_by_one_mail_domain_not_by_several():
     assert group(2, True).evidence().explained == 0.5  # half each: as much as one kind alone ever does
 
 
+def test_a_signup_wave_that_one_origin_alone_explains_is_weak():
+    """A signup wave explained by one kind of origin alone (0.5: a network, a mail domain
+    or a referrer) is weak: its members may act in lockstep with others (a farm registers
+    from its own data centre; fresh seed 54). One that two kinds explain (a campus's
+    network and domain) is not, nor one that reached the challenge level."""
+    from detectors.signatures import KIND_INDEX
+    from detectors.waves import Wave
+    net, dom, ref = KIND_INDEX["ip24"], KIND_INDEX["email_domain"], KIND_INDEX["referrer"]
+
+    def group(*kinds: int) -> Wave:
+        w = Wave("w", t=0.0)
+        for i in range(30):  # every member shares these origins, rare values
+            w.add_member(f"a{i}", seq=i, t=float(i), keys=[40 + c for c in kinds], kinds=list(kinds),
+                         ws=[1.0] * len(kinds), ps=[0.001] * len(kinds))
+        return w
+
+    farm = group(net)
+    assert farm.explained() == 0.5 and Engine._weak(farm)
+    assert Engine._weak(group(ref)) and Engine._weak(group())
+    assert group(net, dom).explained() == 1.0 and not Engine._weak(group(net, dom))
+    assert not Engine._weak(group(net, ref))
+    farm.flagged = True
+    assert not Engine._weak(farm)
+
+
 def test_a_lockstep_wave_that_a_network_alone_explains_is_mostly_unexplained():
     """People who act together for a reason and share a network share a mail domain or
     a link with it (a campus, a company, a crowd from one page); a farm acting together
