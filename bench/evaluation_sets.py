@@ -3,6 +3,7 @@
     python bench/evaluation_sets.py write --dir /tmp/sets                 # 201 mix-unseen seeds + 6 scenarios
     python bench/evaluation_sets.py run --dir /tmp/sets --out /tmp/runs/new [--root CHECKOUT] [--jobs 2]
     python bench/evaluation_sets.py compare /tmp/runs/old /tmp/runs/new  # per set, then the files that moved
+    python bench/evaluation_sets.py misses --dir /tmp/sets /tmp/runs/new  # the farm accounts missed, by kind
 
 ``run`` evaluates each file with ``breakwater evaluate FILE --decisions D --report R
 --no-baselines`` from the checkout ``--root`` (its ``detectors`` and ``streams`` come first on
@@ -127,6 +128,74 @@ def compare(args) -> int:
     return 0
 
 
+MISS_KINDS = ("before", "after", "challenged", "never")
+
+
+def misses_of(events: Path, decisions: Path) -> dict:
+    """The farm accounts of one file that no suspension (left standing) caught, by kind:
+    ``before`` its wave's first suspension, ``after`` it with no decision, ``after`` it and
+    only ``challenged``, or in a wave ``never`` suspended. Returns ``{kind: count, "spam": n,
+    "waves": {wave: {kind: count, "spam": n}}}``. Reads the ``truth`` of the signups."""
+    from streams.contract import Signup, iter_jsonl, parse_time, truth_of
+
+    signed: dict = {}  # account -> (wave, signup time)
+    for _, obj, ev, err in iter_jsonl(str(events)):
+        if err is None and isinstance(ev, Signup):
+            tr = truth_of(obj)
+            if tr is not None and tr["label"] == "spam":
+                signed[ev.account_id] = (tr["wave"], ev.ts)
+    last: dict = {}
+    first_suspend: dict = {}  # wave -> time of its first suspension (left standing or not)
+    with open(decisions, "rb") as fh:
+        for line in fh:
+            d = json.loads(line)
+            a = d["account_id"]
+            last[a] = d["action"]
+            if d["action"] == "suspend" and a in signed:
+                w, t = signed[a][0], parse_time(d["ts"])
+                if t < first_suspend.get(w, float("inf")):
+                    first_suspend[w] = t
+    out: dict = {k: 0 for k in MISS_KINDS}
+    out["spam"] = len(signed)
+    waves: dict = {}
+    for a, (w, t) in signed.items():
+        per = waves.setdefault(w, {"spam": 0, **{k: 0 for k in MISS_KINDS}})
+        per["spam"] += 1
+        if last.get(a) == "suspend":
+            continue
+        first = first_suspend.get(w)
+        kind = "never" if first is None else "before" if t < first else \
+            "challenged" if last.get(a) == "challenge" else "after"
+        per[kind] += 1
+        out[kind] += 1
+    out["waves"] = waves
+    return out
+
+
+def misses(args) -> int:
+    run_dir, total = Path(args.run), {k: 0 for k in ("spam", *MISS_KINDS)}
+    rows = []
+    for f in _files(Path(args.dir)):
+        dec = run_dir / f"{f.stem}.dec"
+        if not (f.exists() and dec.exists()):
+            continue
+        got = misses_of(f, dec)
+        for k in total:
+            total[k] += got[k]
+        rows.append((sum(got[k] for k in MISS_KINDS), f.stem, got))
+    missed = sum(total[k] for k in MISS_KINDS)
+    print(f"{len(rows)} files: {total['spam']:,} farm accounts, {missed:,} missed: " + ", ".join(
+        f"{total[k]:,} {k}" for k in MISS_KINDS))
+    print("  (before: signed up before their wave's first suspension; after: after it, no decision;"
+          " challenged: after it, only challenged; never: in a wave never suspended)")
+    for n, name, got in sorted(rows, key=lambda r: -r[0])[:args.top]:
+        worst = sorted(got["waves"].items(), key=lambda kv: -sum(kv[1][k] for k in MISS_KINDS))[:3]
+        print(f"  {name:10} {n:6,} missed of {got['spam']:,}: " + "; ".join(
+            f"{w} " + " ".join(f"{k} {v[k]}" for k in MISS_KINDS if v[k]) + f" of {v['spam']}"
+            for w, v in worst if any(v[k] for k in MISS_KINDS)))
+    return 0
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                 epilog="see the module docstring and README 'Detection' for the workflow")
@@ -144,8 +213,12 @@ def main(argv=None) -> int:
     c.add_argument("a", help="the reports of run A (the reference)")
     c.add_argument("b", help="the reports of run B")
     c.add_argument("--top", type=int, default=25, help="files listed that moved most (default 25)")
+    m = sub.add_parser("misses", help="the farm accounts a run missed, by kind, and the files that missed most")
+    m.add_argument("--dir", required=True, help="directory of the evaluation files (their truth)")
+    m.add_argument("run", help="the decisions (.dec) of a run")
+    m.add_argument("--top", type=int, default=10, help="files listed that missed most (default 10)")
     args = p.parse_args(argv)
-    return {"write": write, "run": run, "compare": compare}[args.cmd](args)
+    return {"write": write, "run": run, "compare": compare, "misses": misses}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -42,3 +42,44 @@ def test_compare_pools_a_set_and_lists_the_files_that_moved(tmp_path, capsys):
 def test_run_without_files_says_what_to_do(tmp_path, capsys):
     assert es.main(["run", "--dir", str(tmp_path), "--out", str(tmp_path / "o")]) == 2
     assert "run `write` first" in capsys.readouterr().err
+
+
+def _signup(account: str, ts: str, wave) -> str:
+    return json.dumps({"type": "signup", "account_id": account, "ts": ts, "username": f"u{account}",
+                       "truth": {"label": "spam" if wave else "benign", "wave": wave}})
+
+
+def _decision(account: str, action: str, ts: str) -> str:
+    return json.dumps({"account_id": account, "action": action, "ts": ts})
+
+
+def test_misses_sorts_the_missed_farm_accounts_by_kind(tmp_path, capsys):
+    ev, dec = tmp_path / "m1.jsonl", tmp_path / "m1.dec"
+    ev.write_text("\n".join([
+        _signup("1", "2019-08-19T00:00:00Z", "u1"),  # before u1's first suspension: missed
+        _signup("2", "2019-08-19T00:01:00Z", "u1"),  # suspended
+        _signup("3", "2019-08-19T00:02:00Z", "u1"),  # after it, no decision
+        _signup("4", "2019-08-19T00:03:00Z", "u1"),  # after it, challenged only
+        _signup("5", "2019-08-19T00:04:00Z", "u1"),  # suspended, then released: missed (after)
+        _signup("6", "2019-08-19T00:00:30Z", "u2"),  # a wave never suspended
+        _signup("7", "2019-08-19T00:00:40Z", None),  # a person: not counted
+        "not json",
+    ]) + "\n")
+    dec.write_text("\n".join([
+        _decision("2", "suspend", "2019-08-19T00:01:05Z"),
+        _decision("4", "challenge", "2019-08-19T00:03:05Z"),
+        _decision("5", "suspend", "2019-08-19T00:04:05Z"),
+        _decision("5", "release", "2019-08-19T01:00:00Z"),
+        _decision("7", "suspend", "2019-08-19T00:00:45Z"),
+    ]) + "\n")
+    got = es.misses_of(ev, dec)
+    assert {k: got[k] for k in ("spam", *es.MISS_KINDS)} == \
+        {"spam": 6, "before": 1, "after": 2, "challenged": 1, "never": 1}
+    assert got["waves"]["u2"] == {"spam": 1, "before": 0, "after": 0, "challenged": 0, "never": 1}
+    run = tmp_path / "run"
+    run.mkdir()
+    dec.rename(run / "m1.dec")
+    assert es.main(["misses", "--dir", str(tmp_path), str(run)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1 files: 6 farm accounts, 5 missed: 1 before, 2 after, 1 challenged, 1 never")
+    assert "u1 before 1 after 2 challenged 1 of 5" in out
