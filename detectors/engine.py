@@ -48,7 +48,7 @@ from detectors.policy import CHALLENGED, NONE, SUSPENDED, Policy
 from detectors.recent import RecentIndex
 from detectors.scoring import FEATURES, WaveScorer
 from detectors.signatures import KIND_INDEX, KINDS, PART_OF, Signature, SignatureExtractor, full_name
-from detectors.waves import _ONE_ORIGIN, ID_TRAIT_MIN, Wave
+from detectors.waves import ID_TRAIT_MIN, ONE_ORIGIN, Wave
 
 __all__ = ["Engine", "Assessment"]
 
@@ -1663,7 +1663,7 @@ class Engine:
         in lockstep with others. (A campus or a company onboarding shares a network and a
         mail domain: its members act together for a reason and stay in their wave.)
 
-        One kind of origin alone (explained at most ``_ONE_ORIGIN``) does not keep a wave
+        One kind of origin alone (explained at most ``ONE_ORIGIN``) does not keep a wave
         from being weak: a farm registers from its own data centres, at its own domains,
         through one link too. Fresh seed 54's u4 (780 accounts from three /24s) formed a
         signup wave of 402 explained 0.5 by its networks that scored 0.12 while its
@@ -1676,7 +1676,7 @@ class Engine:
         mail domain nor referrer explaining ``_OTHER_ORIGIN`` of the wave: +916 and the
         same 7 people; from 64 members only: +7."""
         return w is not None and not w.by_activity and not (w.flagged or w.confirmed or w.label_confirmed
-                                                            or w.cleared) and w.explained() <= _ONE_ORIGIN
+                                                            or w.cleared) and w.explained() <= ONE_ORIGIN
 
     def _leave(self, slot) -> None:
         """Take a member out of its weak signup wave's member list (its counts stay:

@@ -43,6 +43,7 @@ _ID_TRAIT = tuple(("username" if k.name.startswith("uname_") else "ua" if k.name
 
 _UNAME_SIM, _DNAME_SIM = KIND_INDEX["uname_sim"], KIND_INDEX["dname_sim"]
 _EMAIL_DOMAIN = KIND_INDEX["email_domain"]
+_DOMAIN_AT = _ORIGIN.index(_EMAIL_DOMAIN)  # the mail domain's place in :data:`_ORIGIN`
 _RECIPE = KIND_INDEX["uname_recipe"]  # a kind whose most shared value alone counts (a farm follows one recipe)
 # (part, whole) kind pairs of one trait (:data:`detectors.signatures.PART_OF`)
 _PARTS = tuple((KIND_INDEX[part], KIND_INDEX[whole]) for part, whole in PART_OF.items())
@@ -57,7 +58,7 @@ def share_factor(share: float) -> float:
     return min(1.0, max(0.0, (share - 0.25) * 2.0))
 
 
-_ONE_ORIGIN = 0.5  # most that one kind of shared origin alone explains (:meth:`Wave.explained`)
+ONE_ORIGIN = 0.5  # most that one kind of shared origin alone explains (:meth:`Wave.explained`)
 _NETWORK = (KIND_INDEX["ip24"], KIND_INDEX["ip48"])
 _NET_ALONE = 0.3  # part of what a network explains of a lockstep wave that no mail domain explains (:meth:`Wave.explained`)
 _OTHER_ORIGIN = 0.2  # ... that is: it does not explain this much of it (a referrer does not vouch for a network)
@@ -423,10 +424,10 @@ class Wave:
     def explained(self, n: Optional[int] = None, one_domain: Optional[bool] = None) -> float:
         """How far one shared origin (network, mail domain, referrer) explains the wave
         of ``n`` members (default: its size): :attr:`TraitEvidence.explained`. One kind
-        of origin alone explains at most ``_ONE_ORIGIN``: a company's accounts share its
+        of origin alone explains at most ``ONE_ORIGIN``: a company's accounts share its
         network, mail domain and intranet link, a campus's its network and domain, but a
         farm registers from its own domain or data centre too. So more than
-        ``_ONE_ORIGIN`` means two kinds of origin or more explain the wave.
+        ``ONE_ORIGIN`` means two kinds of origin or more explain the wave.
 
         ``one_domain`` (by default: for a lockstep wave, as its evidence): the mail domain explains the wave
         only as far as its one most shared domain covers it. People who act together
@@ -467,10 +468,10 @@ class Wave:
         if n <= 0:
             return 0.0
         terms = [self.origin_term(c, n, one_value=one_domain and c == _EMAIL_DOMAIN) for c in _ORIGIN]
-        if self.by_activity and max(x for c, x in zip(_ORIGIN, terms) if c == _EMAIL_DOMAIN) < _OTHER_ORIGIN:
+        if self.by_activity and terms[_DOMAIN_AT] < _OTHER_ORIGIN:
             terms = [x * _NET_ALONE if c in _NETWORK else x for c, x in zip(_ORIGIN, terms)]
         best = max(terms)
-        return best if sum(1 for x in terms if x >= _ONE_ORIGIN) >= 2 else min(best, _ONE_ORIGIN)
+        return best if sum(1 for x in terms if x >= ONE_ORIGIN) >= 2 else min(best, ONE_ORIGIN)
 
     def origin_term(self, c: int, n: Optional[int] = None, one_value: bool = False) -> float:
         """How far the shared values of origin kind ``c`` (a network, the mail domain, the

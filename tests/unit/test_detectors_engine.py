@@ -585,8 +585,9 @@ def test_a_lockstep_wave_that_a_network_alone_explains_is_mostly_unexplained():
     accounts from one /64 replying one referral code, lockstep waves explained 0.5 by
     the network, none suspended). Such a lockstep wave is explained by its network only
     ``_NET_ALONE`` as much, unless a mail domain explains it too (a referrer does not
-    vouch for the network: a crowd from one page comes from many); a signup wave as before. 30 members acting together and sharing nothing else are then
-    challenged on that alone (any trait they share adds to it), no longer passed."""
+    vouch for the network: a crowd from one page comes from many); a signup wave as
+    before. 30 members acting together and sharing nothing else are then challenged on
+    that alone (any trait they share adds to it), no longer passed."""
     from detectors.scoring import WaveScorer
     from detectors.signatures import KIND_INDEX
     from detectors.waves import _NET_ALONE, Wave
