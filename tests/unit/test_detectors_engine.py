@@ -717,6 +717,37 @@ def test_a_young_account_in_no_wave_acting_with_a_confirmed_wave_on_two_targets_
     assert acts("fan", ("star", "cust2"), **kin) == [[], []]  # one target is a popular one
 
 
+def test_a_farms_own_hits_do_not_make_its_targets_popular_for_pulling():
+    # Engine._pulled: whether a target is one newcomers go to is asked of the baseline
+    # before the confirmed wave acted on it; a slow farm's off-template members hitting
+    # it one by one (never a burst) teach the baseline their hits, and must not hide it
+    from detectors.engine import _PULL_POPULAR
+    e = Engine(seed=1)
+    e._linker.warmup = 3.0
+    for i in range(5):
+        e.process(Signup(f"fan{i}", 900.0 + i, f"fan_{i}_x{i * 7}"))
+        e.process(Activity(f"fan{i}", 950.0 + i, "like", target="star"))
+    wid = _bot_wave(e)
+    t = 1300.0
+    for tg in ("cust1", "cust2"):  # the wave acts on its targets: remembered (_wave_hit)
+        for i in range(4):
+            assert e.process(Activity(f"bot{i}", t, "like", target=tg)) == []
+            t += 1
+    names = ("maria.lopez", "JohnS88", "kat_w", "the_real_ben", "Ola1999", "pjotr", "xXdarkXx", "annemarie_k",
+             "li.wei", "SamIam", "gwen_r_2001", "Tomasz", "nour.h", "DaveyJones", "k1m", "felix_the_cat")
+    for i, name in enumerate(names):  # off-template members, in no wave, hit one of them one by one
+        e.process(Signup(f"slow{i}", t, name))
+        t += 30
+        assert e.process(Activity(f"slow{i}", t, "like", target="cust1")) == []
+    assert e._linker.baseline(e._linker.targets("cust1", None)[0]) > _PULL_POPULAR  # by the farm's own hits
+    e.process(Signup("kin", t, "Maria_Lope1234", user_agent="BotUA/1.0"))
+    got = []
+    for tg in ("cust1", "cust2"):
+        t += 1
+        got += [(d.account_id, d.action, d.wave_id == wid) for d in e.process(Activity("kin", t, "like", target=tg))]
+    assert got == [("kin", "suspend", True)]
+
+
 def test_a_confirmed_wave_whose_score_dipped_suspends_newcomers_carrying_half_of_it():
     # Engine._dipped: a farm's score wavers around the suspend threshold as it grows; a
     # newcomer that looks like the members suspended a minute before is suspended too
@@ -733,6 +764,28 @@ def test_a_confirmed_wave_whose_score_dipped_suspends_newcomers_carrying_half_of
     # less than half of it (a name shape and the client: 0.44), or its bio template alone
     assert judged("near", "Crypto_King5117", user_agent="BotUA/1.0") == [("near", "challenge", False)]
     assert judged("quoter", "maria_lopez", bio=bot["bio"]) == [("quoter", "challenge", False)]
+
+
+def test_a_confirmed_wave_below_the_challenge_level_still_suspends_newcomers_carrying_half_of_it():
+    # Engine._still_alike: down to _ALIKE_FLOOR, a confirmed signup wave whose score fell
+    # below the challenge level suspends newcomers that carry half of it or more; below
+    # the floor, or for a newcomer carrying less, nothing
+    from detectors.engine import _ALIKE_FLOOR
+
+    def judged(score: float, account: str, username: str, **signup) -> list:
+        e = Engine(seed=1)
+        _bot_wave(e)
+        e._scorer.score_one = lambda f: score
+        return [(d.account_id, d.action, "below the challenge threshold" in d.reasons[-1])
+                for d in e.process(Signup(account, 1180.0, username, **signup))]
+
+    # the farm's name shape, device, client and display name (not all its values: no
+    # template of the wave's suspended members matches)
+    bot = dict(display_name="Crypto King", device_id="dev-7", user_agent="BotUA/1.0")
+    assert judged(0.5, "bot8", "Crypto_King5117", **bot) == [("bot8", "suspend", True)]
+    assert judged(_ALIKE_FLOOR - 0.01, "bot8", "Crypto_King5117", **bot) == []
+    assert judged(0.5, "near", "Crypto_King5117", user_agent="BotUA/1.0") == []
+    assert judged(0.5, "quoter", "maria_lopez", bio="Crypto signals daily! DM for VIP access, 100x guaranteed") == []
 
 
 def test_members_without_the_signature_acting_together_are_no_lockstep_evidence():
@@ -1917,7 +1970,12 @@ def test_members_of_a_wave_held_by_a_rare_username_shape_are_judged_by_acting_to
     # half here, as one not rare enough to count in full is: Wave.carried, rare_cap)
     suspended, _, organic = _shape_farm(monkeypatch, rare_from=99.0)
     assert len(suspended) >= 40 and not organic
-    # counting only members with half the wave (the rule before): most stay challenged
+    # counting only members with half the wave (the rule before): most stay challenged.
+    # (With no pulling either: since the pull asks how popular a target was before the
+    # wave acted on it, the farm's members that linked to no wave are pulled into it by
+    # the same two targets, another way to them, see Engine._pulled)
+    import detectors.engine as engine_mod
+    monkeypatch.setattr(engine_mod, "_PULL_POPULAR", -1.0)
     before, still, organic = _shape_farm(monkeypatch, ceiling=10.0, rare_from=99.0)
     assert len(before) <= 25 and len(still) >= 40 and not organic
 
