@@ -1632,8 +1632,8 @@ class Engine:
             w = self._wave(got[0])
             if w is None or w.cleared or not w.confirmed or w.by_activity:
                 continue
-            before = got[2] if len(got) > 2 else self._linker.baseline(self._linker.target_key)
-            if ev.target and before > _PULL_POPULAR:
+            if ev.target and (got[2] if len(got) > 2 else  # (remembered since 1f6397d)
+                              self._linker.baseline(self._linker.target_key)) > _PULL_POPULAR:
                 continue
             seen = self._pull_hits.get(ev.account_id)
             if seen is None or seen[0] != w.wave_id:
